@@ -1,0 +1,133 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useState, type FormEvent } from 'react';
+import { z } from 'zod';
+import { Button } from '@/components/ui/button';
+import { Dialog } from '@/components/ui/dialog';
+import { TextField } from '@/components/ui/field';
+import type { ActionResult, FieldErrors } from '@/lib/auth/admin-action';
+import { createWebhook, updateWebhook } from '@/lib/webhooks/actions';
+import { generateSecret, webhookEditFormSchema, webhookFormSchema } from '@/lib/webhooks/schema';
+
+type Existing = { id: string; name: string; url: string; active: boolean };
+
+function firstErrors(errors: FieldErrors | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(errors ?? {}).flatMap(([k, v]) => (v?.[0] ? [[k, v[0]]] : [])));
+}
+
+/** New Webhook and Edit share one dialog and one zod schema with the server action. */
+export function WebhookDialog({ webhook, trigger }: { webhook?: Existing; trigger: string }) {
+  const router = useRouter();
+  const [open, setOpen] = useState(false);
+  const [name, setName] = useState(webhook?.name ?? '');
+  const [url, setUrl] = useState(webhook?.url ?? '');
+  const [secret, setSecret] = useState('');
+  const [active, setActive] = useState(webhook?.active ?? true);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [formError, setFormError] = useState<string>();
+  const [pending, setPending] = useState(false);
+
+  function reset(next: boolean) {
+    setOpen(next);
+    if (next) {
+      setName(webhook?.name ?? '');
+      setUrl(webhook?.url ?? '');
+      setSecret('');
+      setActive(webhook?.active ?? true);
+      setErrors({});
+      setFormError(undefined);
+    }
+  }
+
+  async function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    const values = webhook ? { id: webhook.id, name, url, secret, active } : { name, url, secret, active };
+    const local = (webhook ? webhookEditFormSchema : webhookFormSchema).safeParse(values);
+    if (!local.success) {
+      setErrors(firstErrors(z.flattenError(local.error).fieldErrors as FieldErrors));
+      setFormError(undefined);
+      return;
+    }
+    setPending(true);
+    let result: ActionResult<{ id: string }>;
+    try {
+      result = webhook ? await updateWebhook({ id: webhook.id, name, url, secret, active }) : await createWebhook({ name, url, secret, active });
+    } catch {
+      result = { ok: false, formError: 'The webhook could not be saved. Please try again.' };
+    }
+    setPending(false);
+    if (!result.ok) {
+      setErrors(firstErrors(result.fieldErrors));
+      setFormError(result.formError);
+      return;
+    }
+    setOpen(false);
+    if (webhook) router.refresh();
+    else router.push(`/settings/webhooks/${result.data.id}`);
+  }
+
+  return (
+    <>
+      <Button variant={webhook ? 'secondary' : 'primary'} onClick={() => reset(true)}>
+        {trigger}
+      </Button>
+      <Dialog
+        open={open}
+        onOpenChange={reset}
+        title={webhook ? 'Edit webhook' : 'New Webhook'}
+        description="Kazinex sends a signed HTTP POST to this endpoint when subscribed events occur."
+      >
+        <form onSubmit={onSubmit} noValidate className="space-y-4">
+          <TextField
+            id="webhook-name"
+            label="Name"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            placeholder="ERP Integration — Workflow Events"
+            maxLength={100}
+            error={errors.name}
+          />
+          <TextField
+            id="webhook-url"
+            label="Endpoint URL"
+            type="url"
+            value={url}
+            onChange={(e) => setUrl(e.target.value)}
+            placeholder="https://your-system.com/kazinex-webhook"
+            error={errors.url}
+          />
+          <TextField
+            id="webhook-secret"
+            label="Secret"
+            value={secret}
+            onChange={(e) => setSecret(e.target.value)}
+            placeholder={webhook ? 'Leave empty to keep the current secret' : 'wh_prod_a8f3x…'}
+            autoComplete="off"
+            spellCheck={false}
+            className="font-mono"
+            error={errors.secret}
+            hint="Store this securely — you'll use it to verify payloads."
+          >
+            <Button variant="secondary" onClick={() => setSecret(generateSecret())}>
+              Generate
+            </Button>
+          </TextField>
+          <label className="flex items-center gap-2 text-sm font-medium text-slate-800">
+            <input type="checkbox" checked={active} onChange={(e) => setActive(e.target.checked)} className="h-4 w-4 rounded border-slate-300" />
+            Active
+          </label>
+          {formError ? <p className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">{formError}</p> : null}
+          <div className="flex justify-end gap-2 pt-2">
+            <Button variant="secondary" onClick={() => setOpen(false)}>
+              Cancel
+            </Button>
+            <Button type="submit" disabled={pending}>
+              {pending ? 'Saving…' : 'Save'}
+            </Button>
+          </div>
+        </form>
+      </Dialog>
+    </>
+  );
+}

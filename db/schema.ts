@@ -1,0 +1,216 @@
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+
+export const roleEnum = pgEnum('user_role', ['org_admin', 'member']);
+
+export const organisations = pgTable('organisations', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  createdAt: createdAt(),
+});
+
+export const projects = pgTable(
+  'projects',
+  {
+    id: text('id').primaryKey(),
+    organisationId: text('organisation_id')
+      .notNull()
+      .references(() => organisations.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('projects_organisation_idx').on(t.organisationId)],
+);
+
+export const users = pgTable(
+  'users',
+  {
+    id: text('id').primaryKey(),
+    organisationId: text('organisation_id')
+      .notNull()
+      .references(() => organisations.id, { onDelete: 'cascade' }),
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    role: roleEnum('role').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('users_email_idx').on(t.email)],
+);
+
+export const webhooks = pgTable(
+  'webhooks',
+  {
+    id: text('id').primaryKey(),
+    organisationId: text('organisation_id')
+      .notNull()
+      .references(() => organisations.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    url: text('url').notNull(),
+    /** AES-256-GCM sealed secret (see lib/crypto/secret-box.ts); never the plain secret. */
+    secretCiphertext: text('secret_ciphertext').notNull(),
+    active: boolean('active').notNull().default(true),
+    lastDeliveryStatus: text('last_delivery_status', { enum: ['success', 'failed'] }),
+    lastDeliveryAt: timestamp('last_delivery_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('webhooks_organisation_name_idx').on(t.organisationId, t.name)],
+);
+
+export const webhookSubscriptions = pgTable(
+  'webhook_subscriptions',
+  {
+    webhookId: text('webhook_id')
+      .notNull()
+      .references(() => webhooks.id, { onDelete: 'cascade' }),
+    eventType: text('event_type').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.webhookId, t.eventType] }),
+    index('webhook_subscriptions_event_idx').on(t.eventType),
+  ],
+);
+
+/**
+ * Delivery lifecycle. This engine moves a delivery from `pending` to `succeeded` or `failed`;
+ * `retrying` (an automatic retry is due at `next_attempt_at`) and `skipped` (kept while the webhook
+ * is disabled for failing) are the states automatic retries and failure tracking add.
+ */
+export const deliveryStatusEnum = pgEnum('delivery_status', ['pending', 'retrying', 'succeeded', 'failed', 'skipped']);
+
+/** What caused an attempt: the normal pipeline, an admin's Retry, or Send Test Event. */
+export const attemptTriggerEnum = pgEnum('attempt_trigger', ['automatic', 'manual', 'test']);
+
+export const events = pgTable(
+  'events',
+  {
+    id: text('id').primaryKey(),
+    organisationId: text('organisation_id')
+      .notNull()
+      .references(() => organisations.id, { onDelete: 'cascade' }),
+    projectId: text('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    type: text('type').notNull(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
+    /** The serialized payload exactly as receivers get it; every attempt re-sends these bytes. */
+    body: text('body').notNull(),
+    isTest: boolean('is_test').notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('events_organisation_idx').on(t.organisationId),
+    index('events_project_idx').on(t.projectId),
+    index('events_created_idx').on(t.createdAt),
+  ],
+);
+
+/** One per (event, webhook): the unit receivers de-duplicate on (`X-Kazinex-Delivery`). */
+export const deliveries = pgTable(
+  'deliveries',
+  {
+    id: text('id').primaryKey(),
+    // Denormalised for tenancy checks without a join; kept consistent by the webhook and event cascades.
+    organisationId: text('organisation_id').notNull(),
+    eventId: text('event_id')
+      .notNull()
+      .references(() => events.id, { onDelete: 'cascade' }),
+    webhookId: text('webhook_id')
+      .notNull()
+      .references(() => webhooks.id, { onDelete: 'cascade' }),
+    eventType: text('event_type').notNull(),
+    status: deliveryStatusEnum('status').notNull().default('pending'),
+    isTest: boolean('is_test').notNull().default(false),
+    attemptCount: integer('attempt_count').notNull().default(0),
+    lastAttemptAt: timestamp('last_attempt_at', { withTimezone: true }),
+    lastResponseStatus: integer('last_response_status'),
+    /** When the next attempt is due; null when none is planned. */
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('deliveries_event_webhook_idx').on(t.eventId, t.webhookId),
+    index('deliveries_webhook_created_idx').on(t.webhookId, t.createdAt),
+  ],
+);
+
+export const deliveryAttempts = pgTable(
+  'delivery_attempts',
+  {
+    id: text('id').primaryKey(),
+    deliveryId: text('delivery_id')
+      .notNull()
+      .references(() => deliveries.id, { onDelete: 'cascade' }),
+    // Copied from the delivery so the Delivery Log pages through one index without joins.
+    organisationId: text('organisation_id').notNull(),
+    webhookId: text('webhook_id').notNull(),
+    eventType: text('event_type').notNull(),
+    attemptNumber: integer('attempt_number').notNull(),
+    trigger: attemptTriggerEnum('trigger').notNull(),
+    requestUrl: text('request_url').notNull(),
+    requestHeaders: jsonb('request_headers').$type<Record<string, string>>().notNull(),
+    requestBody: text('request_body').notNull(),
+    responseStatus: integer('response_status'),
+    responseHeaders: jsonb('response_headers').$type<Record<string, string>>(),
+    /** At most 64 KiB of the response body; `response_body_truncated` says whether more was sent. */
+    responseBody: text('response_body'),
+    responseBodyTruncated: boolean('response_body_truncated').notNull().default(false),
+    durationMs: integer('duration_ms').notNull(),
+    error: text('error'),
+    success: boolean('success').notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+    completedAt: timestamp('completed_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    uniqueIndex('delivery_attempts_delivery_number_idx').on(t.deliveryId, t.attemptNumber),
+    // Delivery Log: newest first per webhook, keyset on (started_at, id), optionally by event type or failures only.
+    index('delivery_attempts_webhook_started_idx').on(t.webhookId, t.startedAt.desc(), t.id.desc()),
+    index('delivery_attempts_webhook_type_started_idx').on(t.webhookId, t.eventType, t.startedAt.desc(), t.id.desc()),
+    index('delivery_attempts_webhook_failed_started_idx')
+      .on(t.webhookId, t.startedAt.desc(), t.id.desc())
+      .where(sql`not ${t.success}`),
+  ],
+);
+
+/** First answers of the events API by `Idempotency-Key`; a repeated key gets the stored answer. */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    key: text('key').primaryKey(),
+    /** SHA-256 of the request body, so a key reused for a different request is refused. */
+    requestHash: text('request_hash').notNull(),
+    responseStatus: integer('response_status').notNull(),
+    responseBody: jsonb('response_body').$type<unknown>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('idempotency_keys_created_idx').on(t.createdAt)],
+);
+
+export type Organisation = typeof organisations.$inferSelect;
+export type Project = typeof projects.$inferSelect;
+export type User = typeof users.$inferSelect;
+export type Role = (typeof roleEnum.enumValues)[number];
+export type Webhook = typeof webhooks.$inferSelect;
+export type WebhookSubscription = typeof webhookSubscriptions.$inferSelect;
+export type Event = typeof events.$inferSelect;
+export type Delivery = typeof deliveries.$inferSelect;
+export type DeliveryStatus = (typeof deliveryStatusEnum.enumValues)[number];
+export type DeliveryAttempt = typeof deliveryAttempts.$inferSelect;
+export type AttemptTrigger = (typeof attemptTriggerEnum.enumValues)[number];
+export type IdempotencyKey = typeof idempotencyKeys.$inferSelect;

@@ -1,0 +1,40 @@
+'use server';
+
+import { AuthError } from 'next-auth';
+import { z } from 'zod';
+import { signIn, signOut } from './config';
+
+const signInSchema = z.object({
+  email: z.email('Enter your email address'),
+  password: z.string().min(1, 'Enter your password'),
+  callbackUrl: z.string().optional(),
+});
+
+export type SignInState = { error?: string; email?: string };
+
+/** Only same-site paths are followed after sign-in. */
+function safeCallback(url: string | undefined): string {
+  return url && url.startsWith('/') && !url.startsWith('//') ? url : '/settings/webhooks';
+}
+
+export async function signInAction(_prev: SignInState, formData: FormData): Promise<SignInState> {
+  const parsed = signInSchema.safeParse(Object.fromEntries(formData));
+  const email = String(formData.get('email') ?? '');
+  if (!parsed.success) return { error: parsed.error.issues[0]?.message ?? 'Check your details', email };
+  try {
+    await signIn('credentials', {
+      email: parsed.data.email,
+      password: parsed.data.password,
+      redirectTo: safeCallback(parsed.data.callbackUrl),
+    });
+    return {};
+  } catch (err) {
+    // signIn redirects by throwing; anything that is not an AuthError must propagate for that to work.
+    if (err instanceof AuthError) return { error: 'The email or password is not correct.', email };
+    throw err;
+  }
+}
+
+export async function signOutAction(): Promise<void> {
+  await signOut({ redirectTo: '/sign-in' });
+}

@@ -1,0 +1,39 @@
+import type { z } from 'zod';
+import { currentUser } from './session';
+
+export type FieldErrors = Record<string, string[] | undefined>;
+export type ActionResult<T = undefined> =
+  | { ok: true; data: T }
+  | { ok: false; formError?: string; fieldErrors?: FieldErrors };
+
+export type AdminContext = { organisationId: string; userId: string };
+
+export const notFound = { ok: false, formError: 'Not found' } as const;
+
+/**
+ * Wraps a server action: validates the input with zod, requires a signed-in Org Admin and hands the
+ * action their organisation id, which every query must use. Members get the same refusal as a
+ * signed-out caller would, whatever they send.
+ */
+export function adminAction<S extends z.ZodType, T>(
+  schema: S,
+  action: (input: z.output<S>, ctx: AdminContext) => Promise<ActionResult<T>>,
+): (input: z.input<S>) => Promise<ActionResult<T>> {
+  return async (input) => {
+    const user = await currentUser();
+    if (!user) return { ok: false, formError: 'You are not signed in.' };
+    if (user.role !== 'org_admin') return { ok: false, formError: 'The Org Admin role is needed to manage webhooks.' };
+    const parsed = await schema.safeParseAsync(input);
+    if (!parsed.success) {
+      const fieldErrors: FieldErrors = {};
+      let formError: string | undefined;
+      for (const issue of parsed.error.issues) {
+        const key = issue.path.length > 0 ? String(issue.path[0]) : undefined;
+        if (key) (fieldErrors[key] ??= []).push(issue.message);
+        else formError ??= issue.message;
+      }
+      return { ok: false, fieldErrors, formError };
+    }
+    return action(parsed.data, { organisationId: user.organisationId, userId: user.id });
+  };
+}

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+
+const flag = z
+  .enum(['true', 'false', '1', '0', ''])
+  .optional()
+  .transform((v) => v === 'true' || v === '1');
+
+const schedule = z
+  .string()
+  .regex(/^\s*\d+(\s*,\s*\d+)*\s*$/, 'a comma-separated list of whole seconds, e.g. 5,300,1800')
+  .transform((s) => s.split(',').map((n) => Number(n.trim())));
+
+const envSchema = z.object({
+  DATABASE_URL: z.string().min(1, 'is required (npm start sets it to the embedded PostgreSQL when unset)'),
+  KAZINEX_ENCRYPTION_KEY: z.string().min(32, 'must be at least 32 characters'),
+  KAZINEX_SERVICE_TOKEN: z.string().min(24, 'must be at least 24 characters'),
+  WEBHOOKS_ALLOW_PRIVATE_URLS: flag,
+  WEBHOOKS_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  WEBHOOKS_RETRY_SCHEDULE: schedule.default([5, 300, 1800, 7200, 18000, 36000, 36000]),
+  WEBHOOKS_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+let cached: Env | undefined;
+
+/** Reads and validates the environment once; a bad or missing variable stops the process with a clear message. */
+export function env(): Env {
+  if (cached) return cached;
+  const parsed = envSchema.safeParse(
+    Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== undefined && v !== '')),
+  );
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  cached = parsed.data;
+  return cached;
+}

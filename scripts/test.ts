@@ -1,0 +1,141 @@
+/**
+ * `npm test`: Vitest (unit + integration) and Playwright (end to end) on a real PostgreSQL.
+ * With DATABASE_URL set, a fresh database is created on that server and dropped afterwards;
+ * without it, an embedded PostgreSQL runs in a temporary folder. The suite's migrations are
+ * applied once here; tests find the database in DATABASE_URL.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import postgres from 'postgres';
+import { runMigrations } from '@/db/migrate';
+import { startEmbeddedPostgres } from './lib/embedded-postgres';
+
+const root = path.resolve(import.meta.dirname, '..');
+process.env.NEXT_TELEMETRY_DISABLED ??= '1';
+const only = process.argv[2] as 'unit' | 'e2e' | undefined;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(path.join(root, 'node_modules', '.bin', command), args, { cwd: root, env, stdio: 'inherit' });
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+type Database = { url: string; drop: () => Promise<void> };
+
+async function testDatabase(): Promise<Database> {
+  const name = `kazinex_test_${randomBytes(4).toString('hex')}`;
+  const serverUrl = process.env.DATABASE_URL;
+  if (serverUrl) {
+    const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`create database ${name}`);
+    await admin.end();
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    return {
+      url: url.toString(),
+      drop: async () => {
+        const sql = postgres(serverUrl, { max: 1, onnotice: () => {} });
+        await sql.unsafe(`drop database if exists ${name} with (force)`);
+        await sql.end();
+      },
+    };
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), 'kazinex-pg-'));
+  const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'data'), port: await freePort(), database: name, persistent: false });
+  return {
+    url: pg.url,
+    drop: async () => {
+      await pg.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+type Tally = { passed: number; failed: number; skipped: number };
+
+function readVitest(file: string): Tally | undefined {
+  if (!existsSync(file)) return undefined;
+  const r = JSON.parse(readFileSync(file, 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
+  return { passed: r.numPassedTests, failed: r.numFailedTests, skipped: r.numPendingTests + r.numTodoTests };
+}
+
+function readPlaywright(file: string): Tally | undefined {
+  if (!existsSync(file)) return undefined;
+  const r = JSON.parse(readFileSync(file, 'utf8')) as { stats: { expected: number; unexpected: number; flaky: number; skipped: number } };
+  return { passed: r.stats.expected + r.stats.flaky, failed: r.stats.unexpected, skipped: r.stats.skipped };
+}
+
+async function main() {
+  const db = await testDatabase();
+  const reports = mkdtempSync(path.join(tmpdir(), 'kazinex-reports-'));
+  let exitCode = 0;
+  const tallies: Tally[] = [];
+  try {
+    await runMigrations(db.url);
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      DATABASE_URL: db.url,
+      AUTH_SECRET: randomBytes(32).toString('base64url'),
+      KAZINEX_ENCRYPTION_KEY: randomBytes(32).toString('base64url'),
+      KAZINEX_SERVICE_TOKEN: randomBytes(32).toString('base64url'),
+    };
+
+    if (only !== 'e2e') {
+      const vitestReport = path.join(reports, 'vitest.json');
+      const code = await run('vitest', ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`], env);
+      const tally = readVitest(vitestReport);
+      if (tally) tallies.push(tally);
+      if (code !== 0) exitCode = code;
+    }
+
+    if (only !== 'unit') {
+      const built = (await run('next', ['build'], { ...env, NODE_ENV: 'production' })) === 0;
+      if (!built) {
+        exitCode = 1;
+        tallies.push({ passed: 0, failed: 1, skipped: 0 });
+      } else {
+        const playwrightReport = path.join(reports, 'playwright.json');
+        const code = await run('playwright', ['test'], {
+          ...env,
+          PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightReport,
+          E2E_STRICT_PORT: String(await freePort()),
+          E2E_DEV_PORT: String(await freePort()),
+        });
+        const tally = readPlaywright(playwrightReport);
+        if (tally) tallies.push(tally);
+        if (code !== 0) exitCode = code;
+      }
+    }
+  } finally {
+    await db.drop().catch((err: unknown) => console.error('Dropping the test database failed:', err));
+    rmSync(reports, { recursive: true, force: true });
+  }
+  const total = tallies.reduce((a, t) => ({ passed: a.passed + t.passed, failed: a.failed + t.failed, skipped: a.skipped + t.skipped }), {
+    passed: 0,
+    failed: 0,
+    skipped: 0,
+  });
+  console.log(`\n${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+  process.exit(exitCode || (total.failed > 0 ? 1 : 0));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
