@@ -8,7 +8,10 @@ import { z } from 'zod';
 
 const isoDateTime = z.iso.datetime({ offset: true });
 const prefixedId = (prefix: string) =>
-  z.string().regex(new RegExp(`^${prefix}_[A-Za-z0-9_-]+$`), `must be an id starting with "${prefix}_"`);
+  z
+    .string()
+    .regex(new RegExp(`^${prefix}_[A-Za-z0-9_-]+$`), `must be an id starting with "${prefix}_"`)
+    .describe(`id, e.g. ${prefix}_001`);
 
 const recipient = z.looseObject({
   recipient_id: z.string().min(1),
