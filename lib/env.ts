@@ -18,6 +18,10 @@ const envSchema = z.object({
   WEBHOOKS_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   WEBHOOKS_RETRY_SCHEDULE: schedule.default([5, 300, 1800, 7200, 18000, 36000, 36000]),
   WEBHOOKS_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
+  /** Delivery jobs one worker loop fetches at once; each holds up to 25 deliveries to one webhook. */
+  WEBHOOKS_WORKER_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(16),
+  /** Worker loops per worker process, each fetching, sending and recording its own batches. */
+  WEBHOOKS_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
 });
 
 export type Env = z.infer<typeof envSchema>;

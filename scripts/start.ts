@@ -3,11 +3,11 @@
  * PostgreSQL in .data/, keeps generated demo secrets there, migrates, seeds the demo organisation,
  * builds the app if needed, then runs the web app and the delivery worker as two processes.
  *
- * Flags: --no-worker (web app only), --no-build (fail instead of building).
+ * Flags: --no-worker (web app only), --no-build (run the existing build as it is).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runMigrations } from '@/db/migrate';
 import { DEMO_MEMBER, seedDemo } from '@/db/seed';
@@ -54,6 +54,19 @@ function run(command: string, argv: string[], env: NodeJS.ProcessEnv): Promise<n
 
 const bin = (name: string) => path.join(root, 'node_modules', '.bin', name);
 
+/** The app needs a build when none exists or a source file changed since the last one. */
+function needsBuild(): boolean {
+  const buildId = path.join(root, '.next', 'BUILD_ID');
+  if (!existsSync(buildId)) return true;
+  const builtAt = statSync(buildId).mtimeMs;
+  const newer = (dir: string): boolean =>
+    readdirSync(dir, { withFileTypes: true }).some((entry) => {
+      const full = path.join(dir, entry.name);
+      return entry.isDirectory() ? newer(full) : statSync(full).mtimeMs > builtAt;
+    });
+  return ['app', 'components', 'lib', 'db'].some((dir) => existsSync(path.join(root, dir)) && newer(path.join(root, dir)));
+}
+
 async function main() {
   const port = Number(process.env.PORT ?? 3000);
   const adminEmail = process.env.SEED_ADMIN_EMAIL ?? 'admin@example.com';
@@ -90,9 +103,8 @@ async function main() {
     fail(`Preparing the database failed: ${(err as Error).message}`);
   }
 
-  if (!existsSync(path.join(root, '.next', 'BUILD_ID'))) {
-    if (args.has('--no-build')) fail('The app is not built; run `npm run build` first.');
-    console.log('Building the web app (first start only)…');
+  if (!args.has('--no-build') && needsBuild()) {
+    console.log('Building the web app…');
     const code = await run(bin('next'), ['build'], { ...process.env, NODE_ENV: 'production' });
     if (code !== 0) {
       await stopDatabase();

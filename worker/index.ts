@@ -1,27 +1,92 @@
 /**
  * The delivery worker: its own Node process running pg-boss jobs. The web app never delivers
- * inside a request. SIGTERM/SIGINT stop fetching and let in-flight work finish.
+ * inside a request. SIGTERM/SIGINT stop fetching and let in-flight attempts finish and be recorded.
  */
+import type { Job } from 'pg-boss';
+import { z } from 'zod';
+import { closeDb } from '@/db/client';
+import { attemptTriggerEnum } from '@/db/schema';
 import { env } from '@/lib/env';
-import { createBoss, ensureQueues } from '@/lib/queue/boss';
+import { createBoss, ensureQueues, QUEUES } from '@/lib/queue/boss';
+import { deliverBatch, type DeliveryContext } from '@/lib/webhooks/deliver';
+import type { DeliveryRequest } from '@/lib/webhooks/enqueue';
+
+const jobDataSchema = z.object({ deliveryIds: z.array(z.string().min(1)), trigger: z.enum(attemptTriggerEnum.enumValues) });
+
+/** The attempts a batch of jobs asks for; a job that is not a delivery job is logged and skipped. */
+function attemptsOf(jobs: Job<unknown>[]): DeliveryRequest[] {
+  return jobs.flatMap((job) => {
+    const parsed = jobDataSchema.safeParse(job.data);
+    if (!parsed.success) {
+      console.error(`[worker] ignoring job ${job.id}: its data is not a delivery job`);
+      return [];
+    }
+    return parsed.data.deliveryIds.map((deliveryId) => ({ deliveryId, trigger: parsed.data.trigger }));
+  });
+}
+
+/** The database's own message, not drizzle's wrapper: that one repeats the query parameters (request bodies) into the log. */
+function describeFailure(err: unknown): string {
+  const cause = (err as { cause?: unknown } | undefined)?.cause;
+  const source = cause instanceof Error ? cause : err;
+  const code = (source as { code?: unknown }).code;
+  return `${source instanceof Error ? source.message : String(source)}${typeof code === 'string' ? ` (${code})` : ''}`;
+}
 
 async function main() {
   const config = env();
-  const boss = createBoss(config.DATABASE_URL);
-  boss.on('error', (err) => console.error('[worker] pg-boss error:', err.message));
+  const boss = createBoss(config.DATABASE_URL, { useListenNotify: true, max: 8, instanceName: 'delivery-worker' });
+  boss.on('error', (err: Error) => console.error('[worker] pg-boss error:', err.message));
   await boss.start();
   await ensureQueues(boss);
   if (config.WEBHOOKS_ALLOW_PRIVATE_URLS) {
     console.warn('[worker] WEBHOOKS_ALLOW_PRIVATE_URLS is on: deliveries may reach private addresses. Development and tests only.');
   }
+
+  const ctx: DeliveryContext = {
+    timeoutMs: config.WEBHOOKS_TIMEOUT_MS,
+    allowPrivate: config.WEBHOOKS_ALLOW_PRIVATE_URLS,
+    encryptionKey: config.KAZINEX_ENCRYPTION_KEY,
+  };
+  const handle = async (jobs: Job<unknown>[]) => {
+    try {
+      await deliverBatch(attemptsOf(jobs), ctx);
+    } catch (err) {
+      // pg-boss retries the jobs; say why, since the retry re-sends their deliveries.
+      console.error(`[worker] a batch of ${jobs.length} jobs failed and will be retried: ${describeFailure(err)}`);
+      throw err;
+    }
+  };
+
+  // Full batches are fetched back to back (burstWhenBatchFull); several loops keep the
+  // database and the network busy at the same time.
+  await boss.work(
+    QUEUES.deliveries,
+    {
+      batchSize: config.WEBHOOKS_WORKER_BATCH_SIZE,
+      burstWhenBatchFull: true,
+      localConcurrency: config.WEBHOOKS_WORKER_CONCURRENCY,
+      pollingIntervalSeconds: 1,
+      notifyPollingIntervalSeconds: 10,
+    },
+    handle,
+  );
+  // Send Test Event and Retry: small batches on their own loop, woken by NOTIFY, so an admin's
+  // click is answered in milliseconds even behind a backlog.
+  await boss.work(
+    QUEUES.interactive,
+    { batchSize: 20, burstWhenBatchFull: true, localConcurrency: 2, pollingIntervalSeconds: 0.5, notifyPollingIntervalSeconds: 5 },
+    handle,
+  );
   console.log('[worker] ready');
 
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
-    console.log('[worker] stopping…');
-    await boss.stop({ graceful: true, timeout: 30_000 });
+    console.log('[worker] stopping: finishing in-flight attempts…');
+    await boss.stop({ graceful: true, timeout: config.WEBHOOKS_TIMEOUT_MS + 20_000 });
+    await closeDb();
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop());

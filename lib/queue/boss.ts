@@ -22,6 +22,8 @@ const queueOptions: Omit<Queue, 'name'> = {
   retryDelay: 2,
   retryBackoff: true,
   retryDelayMax: 300,
+  // The attempts themselves are kept in our tables; a finished job is only pg-boss's bookkeeping.
+  deleteAfterSeconds: 3600,
 };
 
 export function createBoss(connectionString: string, options: Partial<ConstructorOptions> = {}): PgBoss {

@@ -1,7 +1,7 @@
-import { and, asc, count, desc, eq } from 'drizzle-orm';
+import { and, count, desc, eq } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { webhooks, webhookSubscriptions } from '@/db/schema';
-import type { EventType } from './events';
+import { eventTypes, type EventType } from './events';
 
 /** Every query here takes the organisation id: a webhook of another organisation simply does not exist. */
 
@@ -39,7 +39,7 @@ export async function listSubscriptions(organisationId: string, webhookId: strin
     .select({ eventType: webhookSubscriptions.eventType })
     .from(webhookSubscriptions)
     .innerJoin(webhooks, eq(webhooks.id, webhookSubscriptions.webhookId))
-    .where(and(eq(webhooks.organisationId, organisationId), eq(webhookSubscriptions.webhookId, webhookId)))
-    .orderBy(asc(webhookSubscriptions.createdAt), asc(webhookSubscriptions.eventType));
-  return rows.map((r) => r.eventType as EventType);
+    .where(and(eq(webhooks.organisationId, organisationId), eq(webhookSubscriptions.webhookId, webhookId)));
+  const subscribed = new Set(rows.map((r) => r.eventType));
+  return eventTypes.filter((type) => subscribed.has(type)); // catalogue order, as in the picker
 }

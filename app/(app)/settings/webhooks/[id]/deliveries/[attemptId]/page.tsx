@@ -1,0 +1,184 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { RoleNeeded } from '@/components/role-needed';
+import { RetryButton } from '@/components/webhooks/retry-button';
+import { StatusBadge } from '@/components/webhooks/status-badge';
+import { requireOrgAdmin } from '@/lib/auth/session';
+import { formatDateTime, formatDuration } from '@/lib/format';
+import { getDeliveryAttempt } from '@/lib/webhooks/delivery-log';
+import { getWebhook } from '@/lib/webhooks/queries';
+
+export const metadata: Metadata = { title: 'Delivery' };
+
+function prettyBody(body: string): string {
+  try {
+    return JSON.stringify(JSON.parse(body), null, 2);
+  } catch {
+    return body;
+  }
+}
+
+function Headers({ headers, label }: { headers: Record<string, string>; label: string }) {
+  const entries = Object.entries(headers);
+  if (entries.length === 0) return <p className="text-sm text-slate-500">No headers</p>;
+  return (
+    <table className="w-full text-xs" aria-label={label}>
+      <tbody className="divide-y divide-slate-100">
+        {entries.map(([name, value]) => (
+          <tr key={name}>
+            <th scope="row" className="w-56 py-1 pr-4 text-left font-mono font-medium text-slate-600">
+              {name}
+            </th>
+            <td className="break-all py-1 font-mono">{value}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export default async function DeliveryAttemptPage({ params }: { params: Promise<{ id: string; attemptId: string }> }) {
+  const admin = await requireOrgAdmin();
+  if (!admin) return <RoleNeeded />;
+  const { id, attemptId } = await params;
+  const [webhook, detail] = await Promise.all([getWebhook(admin.organisationId, id), getDeliveryAttempt(admin.organisationId, attemptId)]);
+  if (!webhook || !detail || detail.attempt.webhookId !== webhook.id) notFound();
+  const { attempt, request, response, attempts } = detail;
+  const canRetry = !attempt.success && (attempt.deliveryStatus === 'failed' || attempt.deliveryStatus === 'retrying');
+
+  return (
+    <div className="space-y-6">
+      <nav aria-label="Breadcrumb" className="text-sm">
+        <Link href="/settings/webhooks" className="text-brand-700 hover:underline">
+          Webhooks
+        </Link>
+        <span className="text-slate-400"> / </span>
+        <Link href={`/settings/webhooks/${webhook.id}?tab=log`} className="text-brand-700 hover:underline">
+          {webhook.name}
+        </Link>
+        <span className="text-slate-400"> / </span>
+        <span className="text-slate-600">Delivery</span>
+      </nav>
+
+      <div className="flex flex-wrap items-start justify-between gap-4">
+        <div>
+          <h1 className="flex items-center gap-3 text-2xl font-semibold">
+            <span className="font-mono">{attempt.eventType}</span>
+            <StatusBadge tone={attempt.success ? 'green' : 'red'}>{attempt.status}</StatusBadge>
+            {attempt.trigger !== 'automatic' ? <StatusBadge tone={attempt.trigger === 'test' ? 'blue' : 'amber'}>{attempt.trigger}</StatusBadge> : null}
+          </h1>
+          <p className="mt-1 font-mono text-xs text-slate-600">
+            {attempt.deliveryId} · attempt #{attempt.attemptNumber}
+          </p>
+        </div>
+        {canRetry ? <RetryButton deliveryId={attempt.deliveryId} /> : null}
+      </div>
+
+      <dl className="grid grid-cols-2 gap-4 rounded-lg border border-slate-200 bg-white p-5 text-sm sm:grid-cols-4">
+        <div>
+          <dt className="text-slate-600">Timestamp</dt>
+          <dd>{formatDateTime(attempt.occurredAt)}</dd>
+        </div>
+        <div>
+          <dt className="text-slate-600">Sent</dt>
+          <dd>{formatDateTime(attempt.startedAt)}</dd>
+        </div>
+        <div>
+          <dt className="text-slate-600">Response Code</dt>
+          <dd className="font-mono">{attempt.responseStatus ?? '—'}</dd>
+        </div>
+        <div>
+          <dt className="text-slate-600">Duration</dt>
+          <dd>{formatDuration(attempt.durationMs)}</dd>
+        </div>
+        {attempt.isLatest && attempt.nextAttemptAt ? (
+          <div className="col-span-full">
+            <dt className="text-slate-600">Next attempt</dt>
+            <dd>{formatDateTime(attempt.nextAttemptAt)}</dd>
+          </div>
+        ) : null}
+        {attempt.error ? (
+          <div className="col-span-full">
+            <dt className="text-slate-600">Error</dt>
+            <dd className="text-red-700">{attempt.error}</dd>
+          </div>
+        ) : null}
+      </dl>
+
+      <section aria-labelledby="request-heading" className="rounded-lg border border-slate-200 bg-white p-5">
+        <h2 id="request-heading" className="text-base font-semibold">
+          Request
+        </h2>
+        <p className="mt-1 break-all font-mono text-xs">POST {request.url}</p>
+        <h3 className="mt-4 text-sm font-semibold">Headers</h3>
+        <Headers headers={request.headers} label="Request headers" />
+        <h3 className="mt-4 text-sm font-semibold">Body</h3>
+        <pre className="mt-2 overflow-x-auto rounded-md bg-slate-900 p-4 text-xs text-slate-100" data-testid="request-body">
+          {prettyBody(request.body)}
+        </pre>
+      </section>
+
+      <section aria-labelledby="response-heading" className="rounded-lg border border-slate-200 bg-white p-5">
+        <h2 id="response-heading" className="text-base font-semibold">
+          Response
+        </h2>
+        {response ? (
+          <>
+            <p className="mt-1 font-mono text-sm" data-testid="response-status">
+              {response.status}
+            </p>
+            <h3 className="mt-4 text-sm font-semibold">Headers</h3>
+            <Headers headers={response.headers} label="Response headers" />
+            <h3 className="mt-4 text-sm font-semibold">Body</h3>
+            {response.body ? (
+              <pre className="mt-2 max-h-96 overflow-auto rounded-md bg-slate-100 p-4 text-xs" data-testid="response-body">
+                {prettyBody(response.body)}
+              </pre>
+            ) : (
+              <p className="mt-1 text-sm text-slate-500">Empty body</p>
+            )}
+            {response.bodyTruncated ? <p className="mt-2 text-xs text-amber-700">Truncated: only the first 64 KiB of the body were kept.</p> : null}
+          </>
+        ) : (
+          <p className="mt-2 text-sm text-slate-600">No response was received{attempt.error ? `: ${attempt.error}` : '.'}</p>
+        )}
+      </section>
+
+      <section aria-labelledby="attempts-heading" className="rounded-lg border border-slate-200 bg-white p-5">
+        <h2 id="attempts-heading" className="text-base font-semibold">
+          Attempts of this delivery
+        </h2>
+        <table className="mt-3 min-w-full text-sm" aria-label="Attempts of this delivery">
+          <thead className="text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+            <tr>
+              <th scope="col" className="py-1 pr-4">Attempt</th>
+              <th scope="col" className="py-1 pr-4">Sent</th>
+              <th scope="col" className="py-1 pr-4">Status</th>
+              <th scope="col" className="py-1 pr-4">Response Code</th>
+              <th scope="col" className="py-1">Duration</th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {attempts.map((a) => (
+              <tr key={a.attemptId} aria-current={a.attemptId === attempt.attemptId ? 'true' : undefined} className={a.attemptId === attempt.attemptId ? 'bg-brand-50' : ''}>
+                <td className="py-1.5 pr-4">
+                  <Link href={`/settings/webhooks/${webhook.id}/deliveries/${a.attemptId}`} className="text-brand-700 hover:underline">
+                    #{a.attemptNumber}
+                  </Link>
+                  {a.trigger !== 'automatic' ? <span className="ml-2 text-xs text-slate-500">{a.trigger}</span> : null}
+                </td>
+                <td className="py-1.5 pr-4">{formatDateTime(a.startedAt)}</td>
+                <td className="py-1.5 pr-4">
+                  <StatusBadge tone={a.status === 'success' ? 'green' : 'red'}>{a.status}</StatusBadge>
+                </td>
+                <td className="py-1.5 pr-4 font-mono">{a.responseStatus ?? '—'}</td>
+                <td className="py-1.5">{formatDuration(a.durationMs)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,164 @@
+'use client';
+
+import Link from 'next/link';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { useEffect, useState } from 'react';
+import { formatDateTime, formatDuration } from '@/lib/format';
+import { loadDeliveryLogAction } from '@/lib/webhooks/delivery-actions';
+import type { DeliveryLogPage } from '@/lib/webhooks/delivery-log';
+import { eventTypes, type EventType } from '@/lib/webhooks/events';
+import { RetryButton } from './retry-button';
+import { StatusBadge } from './status-badge';
+
+const REFRESH_MS = 2000;
+
+type Filters = { status?: 'success' | 'failed'; eventType?: EventType };
+
+/**
+ * The Delivery Log: one row per attempt, newest first. The first page refreshes itself while it is
+ * open, so attempts appear as the worker records them; older pages stay still.
+ */
+export function DeliveryLog({ webhookId, initial, filters, paged }: { webhookId: string; initial: DeliveryLogPage; filters: Filters; paged: boolean }) {
+  const router = useRouter();
+  const pathname = usePathname();
+  const searchParams = useSearchParams();
+  const [page, setPage] = useState(initial);
+
+  useEffect(() => setPage(initial), [initial]);
+
+  useEffect(() => {
+    if (paged) return;
+    let cancelled = false;
+    const timer = setInterval(async () => {
+      if (document.visibilityState !== 'visible') return;
+      const result = await loadDeliveryLogAction({ id: webhookId, ...filters }).catch(() => null);
+      if (!cancelled && result?.ok) setPage(result.data);
+    }, REFRESH_MS);
+    return () => {
+      cancelled = true;
+      clearInterval(timer);
+    };
+  }, [webhookId, filters.status, filters.eventType, paged]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  function setFilter(name: 'status' | 'event', value: string) {
+    const params = new URLSearchParams(searchParams);
+    params.set('tab', 'log');
+    params.delete('before');
+    if (value) params.set(name, value);
+    else params.delete(name);
+    router.push(`${pathname}?${params}`);
+  }
+
+  const hrefWith = (before?: string) => {
+    const params = new URLSearchParams(searchParams);
+    params.set('tab', 'log');
+    if (before) params.set('before', before);
+    else params.delete('before');
+    return `${pathname}?${params}`;
+  };
+  const olderHref = page.nextCursor ? hrefWith(page.nextCursor) : null;
+  const newestHref = hrefWith();
+
+  return (
+    <section aria-labelledby="delivery-log-heading" className="rounded-lg border border-slate-200 bg-white">
+      <div className="flex flex-wrap items-end justify-between gap-4 border-b border-slate-200 px-5 py-3">
+        <div>
+          <h2 id="delivery-log-heading" className="text-base font-semibold">
+            Delivery Log
+          </h2>
+          <p className="text-sm text-slate-600">Every delivery attempt to this endpoint, newest first. Click an entry to see the full request and response.</p>
+        </div>
+        <div className="flex gap-3 text-sm">
+          <span className="flex items-center gap-2">
+            <label htmlFor="log-status" className="text-slate-600">
+              Status
+            </label>
+            <select id="log-status" className="rounded-md border border-slate-300 px-2 py-1" value={filters.status ?? ''} onChange={(e) => setFilter('status', e.target.value)}>
+              <option value="">All</option>
+              <option value="success">success</option>
+              <option value="failed">failed</option>
+            </select>
+          </span>
+          <span className="flex items-center gap-2">
+            <label htmlFor="log-event-type" className="text-slate-600">
+              Event type
+            </label>
+            <select id="log-event-type" className="rounded-md border border-slate-300 px-2 py-1" value={filters.eventType ?? ''} onChange={(e) => setFilter('event', e.target.value)}>
+              <option value="">All</option>
+              {eventTypes.map((t) => (
+                <option key={t} value={t}>
+                  {t}
+                </option>
+              ))}
+            </select>
+          </span>
+        </div>
+      </div>
+
+      {page.rows.length === 0 ? (
+        <p className="px-5 py-8 text-center text-sm text-slate-600">
+          {filters.status || filters.eventType ? 'No deliveries match these filters.' : 'No deliveries yet. Use Send Test Event to try the endpoint.'}
+        </p>
+      ) : (
+        <table className="min-w-full text-sm" aria-label="Delivery Log">
+          <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+            <tr>
+              <th scope="col" className="px-4 py-2">Event</th>
+              <th scope="col" className="px-4 py-2">Timestamp</th>
+              <th scope="col" className="px-4 py-2">Status</th>
+              <th scope="col" className="px-4 py-2">Response Code</th>
+              <th scope="col" className="px-4 py-2">Duration</th>
+              <th scope="col" className="px-4 py-2">Attempt</th>
+              <th scope="col" className="px-4 py-2"><span className="sr-only">Actions</span></th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {page.rows.map((row) => {
+              const href = `/settings/webhooks/${webhookId}/deliveries/${row.attemptId}`;
+              return (
+                <tr key={row.attemptId} className="hover:bg-slate-50" data-delivery-id={row.deliveryId}>
+                  <td className="px-4 py-2">
+                    <Link href={href} className="font-mono text-xs text-brand-700 hover:underline">
+                      {row.eventType}
+                    </Link>
+                    {row.trigger === 'test' ? <span className="ml-2"><StatusBadge tone="blue">test</StatusBadge></span> : null}
+                    {row.trigger === 'manual' ? <span className="ml-2"><StatusBadge tone="amber">manual</StatusBadge></span> : null}
+                  </td>
+                  <td className="px-4 py-2 text-slate-700">{formatDateTime(row.occurredAt)}</td>
+                  <td className="px-4 py-2">
+                    <StatusBadge tone={row.success ? 'green' : 'red'}>{row.success ? 'success' : 'failed'}</StatusBadge>
+                    {row.isLatest && row.nextAttemptAt ? (
+                      <span className="ml-2 text-xs text-slate-500">next attempt {formatDateTime(row.nextAttemptAt)}</span>
+                    ) : null}
+                  </td>
+                  <td className="px-4 py-2 font-mono">{row.responseStatus ?? '—'}</td>
+                  <td className="px-4 py-2">{formatDuration(row.durationMs)}</td>
+                  <td className="px-4 py-2 text-slate-600">#{row.attemptNumber}</td>
+                  <td className="px-4 py-2 text-right">
+                    {!row.success && (row.deliveryStatus === 'failed' || row.deliveryStatus === 'retrying') ? <RetryButton deliveryId={row.deliveryId} /> : null}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+      {paged || olderHref ? (
+        <div className="flex justify-between border-t border-slate-200 px-5 py-3 text-sm">
+          {paged ? (
+            <Link href={newestHref} className="text-brand-700 hover:underline">
+              ← Newest
+            </Link>
+          ) : (
+            <span />
+          )}
+          {olderHref ? (
+            <Link href={olderHref} className="text-brand-700 hover:underline">
+              Older →
+            </Link>
+          ) : null}
+        </div>
+      ) : null}
+    </section>
+  );
+}

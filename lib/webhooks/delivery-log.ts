@@ -1,0 +1,169 @@
+import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { getDb } from '@/db/client';
+import { deliveryAttempts, deliveries, events, webhooks, type AttemptTrigger, type DeliveryStatus } from '@/db/schema';
+
+/** Every query here takes the organisation id: an attempt of another organisation does not exist. */
+
+export const DELIVERY_LOG_PAGE_SIZE = 50;
+const MAX_PAGE_SIZE = 200;
+
+export type DeliveryLogFilters = {
+  status?: 'success' | 'failed';
+  eventType?: string;
+  /** The `nextCursor` of the previous page. */
+  before?: string;
+  limit?: number;
+};
+
+/** An opaque keyset position: the (started_at, id) of the last row shown. */
+export function encodeCursor(startedAt: Date, id: string): string {
+  return Buffer.from(JSON.stringify([startedAt.toISOString(), id]), 'utf8').toString('base64url');
+}
+
+export function decodeCursor(cursor: string): { startedAt: Date; id: string } | null {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (!Array.isArray(value) || value.length !== 2 || typeof value[0] !== 'string' || typeof value[1] !== 'string') return null;
+    const startedAt = new Date(value[0]);
+    return Number.isNaN(startedAt.getTime()) ? null : { startedAt, id: value[1] };
+  } catch {
+    return null;
+  }
+}
+
+const rowColumns = {
+  attemptId: deliveryAttempts.id,
+  deliveryId: deliveryAttempts.deliveryId,
+  eventType: deliveryAttempts.eventType,
+  occurredAt: events.occurredAt,
+  startedAt: deliveryAttempts.startedAt,
+  success: deliveryAttempts.success,
+  responseStatus: deliveryAttempts.responseStatus,
+  durationMs: deliveryAttempts.durationMs,
+  error: deliveryAttempts.error,
+  attemptNumber: deliveryAttempts.attemptNumber,
+  trigger: deliveryAttempts.trigger,
+  isTest: events.isTest,
+  deliveryStatus: deliveries.status,
+  deliveryAttemptCount: deliveries.attemptCount,
+  nextAttemptAt: deliveries.nextAttemptAt,
+};
+
+export type DeliveryLogRow = {
+  attemptId: string;
+  deliveryId: string;
+  eventType: string;
+  /** When the event occurred: the log's Timestamp column. */
+  occurredAt: Date;
+  startedAt: Date;
+  status: 'success' | 'failed';
+  success: boolean;
+  responseStatus: number | null;
+  durationMs: number;
+  error: string | null;
+  attemptNumber: number;
+  trigger: AttemptTrigger;
+  isTest: boolean;
+  deliveryStatus: DeliveryStatus;
+  /** This is the delivery's most recent attempt (where Retry and the next-attempt time belong). */
+  isLatest: boolean;
+  nextAttemptAt: Date | null;
+};
+
+export type DeliveryLogPage = { rows: DeliveryLogRow[]; nextCursor: string | null };
+
+/**
+ * The Delivery Log of one webhook: its attempts newest first, keyset-paginated on (started_at, id),
+ * optionally only successes or failures and one event type. Null when the webhook is not in the organisation.
+ */
+export async function listDeliveryAttempts(organisationId: string, webhookId: string, filters: DeliveryLogFilters = {}): Promise<DeliveryLogPage | null> {
+  const db = getDb();
+  const [webhook] = await db.select({ id: webhooks.id }).from(webhooks).where(and(eq(webhooks.organisationId, organisationId), eq(webhooks.id, webhookId)));
+  if (!webhook) return null;
+
+  const limit = Math.min(Math.max(Math.trunc(filters.limit ?? DELIVERY_LOG_PAGE_SIZE), 1), MAX_PAGE_SIZE);
+  const conditions: SQL[] = [eq(deliveryAttempts.webhookId, webhookId), eq(deliveryAttempts.organisationId, organisationId)];
+  if (filters.status) conditions.push(eq(deliveryAttempts.success, filters.status === 'success'));
+  if (filters.eventType) conditions.push(eq(deliveryAttempts.eventType, filters.eventType));
+  const cursor = filters.before ? decodeCursor(filters.before) : null;
+  if (cursor) {
+    conditions.push(sql`(${deliveryAttempts.startedAt}, ${deliveryAttempts.id}) < (${cursor.startedAt.toISOString()}::timestamptz, ${cursor.id})`);
+  }
+
+  const found = await db
+    .select(rowColumns)
+    .from(deliveryAttempts)
+    .innerJoin(deliveries, eq(deliveries.id, deliveryAttempts.deliveryId))
+    .innerJoin(events, eq(events.id, deliveries.eventId))
+    .where(and(...conditions))
+    .orderBy(desc(deliveryAttempts.startedAt), desc(deliveryAttempts.id))
+    .limit(limit + 1);
+
+  const rows = found.slice(0, limit).map(({ deliveryAttemptCount, ...row }) => ({
+    ...row,
+    status: row.success ? ('success' as const) : ('failed' as const),
+    isLatest: row.attemptNumber === deliveryAttemptCount,
+  }));
+  const last = rows[rows.length - 1];
+  return { rows, nextCursor: found.length > limit && last ? encodeCursor(last.startedAt, last.attemptId) : null };
+}
+
+export type DeliveryAttemptDetail = {
+  attempt: DeliveryLogRow & { webhookId: string; completedAt: Date };
+  request: { url: string; headers: Record<string, string>; body: string };
+  /** Null when no response arrived (timeout, DNS, connection or TLS error: see `attempt.error`). */
+  response: { status: number; headers: Record<string, string>; body: string; bodyTruncated: boolean } | null;
+  event: { id: string; type: string; occurredAt: Date; isTest: boolean };
+  /** Every attempt of the same delivery, oldest first, this one included. */
+  attempts: Pick<DeliveryLogRow, 'attemptId' | 'attemptNumber' | 'trigger' | 'status' | 'responseStatus' | 'durationMs' | 'startedAt' | 'error'>[];
+};
+
+/** One attempt with its full request and response, for the log's detail view. Null when not in the organisation. */
+export async function getDeliveryAttempt(organisationId: string, attemptId: string): Promise<DeliveryAttemptDetail | null> {
+  const db = getDb();
+  const [found] = await db
+    .select({
+      ...rowColumns,
+      webhookId: deliveryAttempts.webhookId,
+      completedAt: deliveryAttempts.completedAt,
+      eventId: events.id,
+      requestUrl: deliveryAttempts.requestUrl,
+      requestHeaders: deliveryAttempts.requestHeaders,
+      requestBody: deliveryAttempts.requestBody,
+      responseHeaders: deliveryAttempts.responseHeaders,
+      responseBody: deliveryAttempts.responseBody,
+      responseBodyTruncated: deliveryAttempts.responseBodyTruncated,
+    })
+    .from(deliveryAttempts)
+    .innerJoin(deliveries, eq(deliveries.id, deliveryAttempts.deliveryId))
+    .innerJoin(events, eq(events.id, deliveries.eventId))
+    .where(and(eq(deliveryAttempts.organisationId, organisationId), eq(deliveryAttempts.id, attemptId)));
+  if (!found) return null;
+
+  const siblings = await db
+    .select({
+      attemptId: deliveryAttempts.id,
+      attemptNumber: deliveryAttempts.attemptNumber,
+      trigger: deliveryAttempts.trigger,
+      success: deliveryAttempts.success,
+      responseStatus: deliveryAttempts.responseStatus,
+      durationMs: deliveryAttempts.durationMs,
+      startedAt: deliveryAttempts.startedAt,
+      error: deliveryAttempts.error,
+    })
+    .from(deliveryAttempts)
+    .where(and(eq(deliveryAttempts.organisationId, organisationId), eq(deliveryAttempts.deliveryId, found.deliveryId)))
+    .orderBy(asc(deliveryAttempts.attemptNumber));
+
+  const { deliveryAttemptCount, eventId, requestUrl, requestHeaders, requestBody, responseHeaders, responseBody, responseBodyTruncated, ...row } = found;
+  return {
+    attempt: { ...row, status: row.success ? 'success' : 'failed', isLatest: row.attemptNumber === deliveryAttemptCount },
+    request: { url: requestUrl, headers: requestHeaders, body: requestBody },
+    response:
+      row.responseStatus === null
+        ? null
+        : { status: row.responseStatus, headers: responseHeaders ?? {}, body: responseBody ?? '', bodyTruncated: responseBodyTruncated },
+    event: { id: eventId, type: row.eventType, occurredAt: row.occurredAt, isTest: row.isTest },
+    attempts: siblings.map(({ success, ...s }) => ({ ...s, status: success ? 'success' : 'failed' })),
+  };
+}

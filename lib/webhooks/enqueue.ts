@@ -1,0 +1,53 @@
+import { sql } from 'drizzle-orm';
+import { fromDrizzle } from 'pg-boss';
+import type { Transaction } from '@/db/client';
+import type { AttemptTrigger } from '@/db/schema';
+import { getPublisher, QUEUES } from '@/lib/queue/boss';
+
+/**
+ * A delivery job: up to DELIVERIES_PER_JOB deliveries to one webhook. Carrying several per job
+ * keeps pg-boss's own bookkeeping (three writes to its job table per job) off the per-delivery
+ * cost; the worker loads everything else in one query per batch.
+ */
+export type DeliveryJobData = { deliveryIds: string[]; trigger: AttemptTrigger };
+
+/** One attempt the worker is asked to make. */
+export type DeliveryRequest = { deliveryId: string; trigger: AttemptTrigger };
+
+export type DeliveryToEnqueue = DeliveryRequest & { webhookId: string };
+
+export const DELIVERIES_PER_JOB = 25;
+
+/** Groups deliveries by webhook and trigger into jobs; the group id is the webhook, for per-webhook concurrency. */
+export function toJobs(deliveries: readonly DeliveryToEnqueue[]): { data: DeliveryJobData; group: { id: string } }[] {
+  const byWebhook = new Map<string, DeliveryToEnqueue[]>();
+  for (const d of deliveries) {
+    const key = `${d.trigger}\n${d.webhookId}`;
+    const list = byWebhook.get(key);
+    if (list) list.push(d);
+    else byWebhook.set(key, [d]);
+  }
+  const jobs: { data: DeliveryJobData; group: { id: string } }[] = [];
+  for (const list of byWebhook.values()) {
+    for (let i = 0; i < list.length; i += DELIVERIES_PER_JOB) {
+      const chunk = list.slice(i, i + DELIVERIES_PER_JOB);
+      jobs.push({ data: { deliveryIds: chunk.map((d) => d.deliveryId), trigger: chunk[0]!.trigger }, group: { id: chunk[0]!.webhookId } });
+    }
+  }
+  return jobs;
+}
+
+/**
+ * Inserts delivery jobs through the caller's transaction, so they exist exactly when the deliveries
+ * they point at commit. Automatic deliveries use the bulk queue; tests and manual retries the
+ * interactive one.
+ */
+export async function enqueueDeliveries(tx: Transaction, deliveries: readonly DeliveryToEnqueue[]): Promise<void> {
+  if (deliveries.length === 0) return;
+  const boss = await getPublisher();
+  const db = fromDrizzle(tx, sql);
+  const automatic = deliveries.filter((d) => d.trigger === 'automatic');
+  const interactive = deliveries.filter((d) => d.trigger !== 'automatic');
+  if (automatic.length > 0) await boss.insert(QUEUES.deliveries, toJobs(automatic), { db });
+  if (interactive.length > 0) await boss.insert(QUEUES.interactive, toJobs(interactive), { db });
+}

@@ -1,0 +1,171 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { LookupFunction } from 'node:net';
+import { describeRequestError, isStaleSocketError } from './request-errors';
+import { bareHost, type ResolvedAddress } from './url-guard';
+
+/** Stored per attempt: at most this much of the response body (SPEC §3). */
+export const RESPONSE_BODY_LIMIT = 64 * 1024;
+
+export type PostRequest = {
+  url: URL;
+  headers: Record<string, string>;
+  /** A string body goes out in the same write as the headers (a Buffer would take a second one). */
+  body: string | Buffer;
+  /** Limit for the whole exchange: connecting, TLS, the response headers and body. */
+  timeoutMs: number;
+  /** `performance.now()` when the attempt began, if earlier work (vetting the host) counts against the limit. */
+  startedAt?: number;
+  /** Vetted addresses of the host: the connection goes to one of these, never to a fresh DNS answer. */
+  addresses?: readonly ResolvedAddress[];
+};
+
+export type PostResult = {
+  /** A 2xx status received in time. */
+  success: boolean;
+  status: number | null;
+  headers: Record<string, string> | null;
+  body: string | null;
+  bodyTruncated: boolean;
+  durationMs: number;
+  error: string | null;
+};
+
+// Keep-alive pools per origin; LIFO reuse lets surplus idle sockets expire instead of going stale.
+const agentOptions = { keepAlive: true, maxSockets: 256, maxFreeSockets: 256, scheduling: 'lifo' as const };
+const httpAgent = new http.Agent(agentOptions);
+const httpsAgent = new https.Agent(agentOptions);
+
+type Phase = 'queued' | 'connect' | 'response' | 'body';
+const PHASE_TEXT: Record<Phase, string> = {
+  // Requests beyond maxSockets to one origin wait in the agent; that wait counts against the limit too.
+  queued: 'waiting for a free connection to the endpoint',
+  connect: 'while connecting to the endpoint',
+  response: 'waiting for the response',
+  body: 'while receiving the response body',
+};
+
+/** A `lookup` that answers only the addresses vetted for this attempt, so a changed DNS answer cannot redirect it. */
+function lookupFrom(addresses: readonly ResolvedAddress[]): LookupFunction {
+  return (_hostname, options, callback) => {
+    const wanted = options.family === 6 || options.family === 'IPv6' ? 6 : options.family === 4 || options.family === 'IPv4' ? 4 : 0;
+    const usable = wanted ? addresses.filter((a) => a.family === wanted) : addresses;
+    const list = usable.length > 0 ? usable : addresses;
+    if (options.all) callback(null, list.map((a) => ({ address: a.address, family: a.family })));
+    else callback(null, list[0]!.address, list[0]!.family);
+  };
+}
+
+/** Header values as strings; repeated headers joined the way HTTP allows. NULs cannot be stored, so they go. */
+function flattenHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    out[name] = (Array.isArray(value) ? value.join(', ') : value).replaceAll('\0', '');
+  }
+  return out;
+}
+
+const decodeBody = (chunks: Buffer[]) => Buffer.concat(chunks).subarray(0, RESPONSE_BODY_LIMIT).toString('utf8').replaceAll('\0', '\uFFFD');
+
+/**
+ * POSTs one webhook request and reports what happened. Never throws and never follows a redirect:
+ * every outcome, including timeouts and connection errors, is a result with a readable error.
+ */
+export function postWebhook(req: PostRequest): Promise<PostResult> {
+  return new Promise((resolve) => {
+    const started = req.startedAt ?? performance.now();
+    const host = bareHost(req.url);
+    const isHttps = req.url.protocol === 'https:';
+    let phase: Phase = 'queued';
+    let settled = false;
+    let current: http.ClientRequest | undefined;
+    let response: { status: number; headers: Record<string, string>; chunks: Buffer[] } | undefined;
+
+    const finish = (outcome: Pick<PostResult, 'success' | 'error'> & { truncated?: boolean }) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve({
+        success: outcome.success,
+        status: response?.status ?? null,
+        headers: response?.headers ?? null,
+        body: response ? decodeBody(response.chunks) : null,
+        bodyTruncated: outcome.truncated ?? false,
+        durationMs: Math.round(performance.now() - started),
+        error: outcome.error,
+      });
+    };
+
+    const timer = setTimeout(() => {
+      finish({ success: false, error: `Timed out after ${req.timeoutMs} ms ${PHASE_TEXT[phase]}` });
+      current?.destroy();
+    }, Math.max(0, req.timeoutMs - (performance.now() - started)));
+
+    const onResponse = (res: http.IncomingMessage) => {
+      phase = 'body';
+      const status = res.statusCode ?? 0;
+      response = { status, headers: flattenHeaders(res.headers), chunks: [] };
+      const chunks = response.chunks;
+      let size = 0;
+      const complete = (truncated: boolean) => {
+        if (status >= 200 && status < 300) return finish({ success: true, error: null, truncated });
+        const location = res.headers.location ? ` (Location: ${res.headers.location})` : '';
+        const error = status >= 300 && status < 400 ? `Redirect ${status} not followed${location}` : null;
+        finish({ success: false, error, truncated });
+      };
+      res.on('data', (chunk: Buffer) => {
+        if (settled) return;
+        if (size < RESPONSE_BODY_LIMIT) chunks.push(chunk.subarray(0, RESPONSE_BODY_LIMIT - size));
+        size += chunk.length;
+        if (size > RESPONSE_BODY_LIMIT) {
+          complete(true);
+          res.destroy(); // the rest is not stored, so it is not worth waiting for
+        }
+      });
+      res.on('end', () => complete(false));
+      res.on('error', () => finish({ success: false, error: 'The connection closed before the response body was complete' }));
+      res.on('close', () => finish({ success: false, error: 'The connection closed before the response body was complete' }));
+    };
+
+    const send = (mayRetryStaleSocket: boolean) => {
+      let request: http.ClientRequest;
+      try {
+        request = (isHttps ? https : http).request({
+          protocol: req.url.protocol,
+          hostname: host,
+          port: req.url.port || undefined,
+          path: `${req.url.pathname}${req.url.search}`,
+          method: 'POST',
+          headers: { ...req.headers, 'Content-Length': String(Buffer.byteLength(req.body)) },
+          agent: isHttps ? httpsAgent : httpAgent,
+          lookup: req.addresses && req.addresses.length > 0 ? lookupFrom(req.addresses) : undefined,
+        });
+      } catch (err) {
+        finish({ success: false, error: describeRequestError(err, host) });
+        return;
+      }
+      current = request;
+      request.on('socket', (socket) => {
+        if (!socket.connecting) {
+          phase = 'response';
+          return;
+        }
+        phase = 'connect';
+        socket.once(isHttps ? 'secureConnect' : 'connect', () => {
+          if (phase === 'connect') phase = 'response';
+        });
+      });
+      request.on('response', onResponse);
+      request.on('error', (err) => {
+        if (settled) return;
+        // A pooled socket the server closed while idle: one fresh connection, still within the same limit.
+        if (mayRetryStaleSocket && request.reusedSocket && !response && isStaleSocketError(err)) return send(false);
+        finish({ success: false, error: describeRequestError(err, host) });
+      });
+      request.end(req.body);
+    };
+
+    send(true);
+  });
+}

@@ -1,0 +1,74 @@
+import { and, asc, desc, eq } from 'drizzle-orm';
+import { getDb } from '@/db/client';
+import { deliveryAttempts, deliveries, projects, webhooks } from '@/db/schema';
+import { newId } from '@/lib/ids';
+import { eventCatalogue, isEventType } from './events';
+import { buildEventBody, toWholeSeconds } from './payload';
+import { storeEvents } from './store-events';
+
+export type SendTestEventResult =
+  | { ok: true; deliveryId: string; eventId: string }
+  | { ok: false; reason: 'not_found' | 'no_project' | 'unknown_event_type'; message: string };
+
+/**
+ * Send Test Event: the type's sample `data` with the organisation's real id and one of its
+ * projects' ids, to this one webhook whether or not it subscribes to the type or is active. The
+ * event and delivery are marked as tests and go to the interactive queue, ahead of any backlog.
+ * A webhook of another organisation is `not_found`.
+ */
+export async function sendTestEvent(organisationId: string, webhookId: string, eventType: string): Promise<SendTestEventResult> {
+  if (!isEventType(eventType)) return { ok: false, reason: 'unknown_event_type', message: 'Choose one of the listed event types' };
+  const db = getDb();
+  const [[webhook], [project]] = await Promise.all([
+    db.select({ id: webhooks.id }).from(webhooks).where(and(eq(webhooks.organisationId, organisationId), eq(webhooks.id, webhookId))),
+    db
+      .select({ id: projects.id })
+      .from(projects)
+      .where(eq(projects.organisationId, organisationId))
+      .orderBy(asc(projects.createdAt), asc(projects.id))
+      .limit(1),
+  ]);
+  if (!webhook) return { ok: false, reason: 'not_found', message: 'Not found' };
+  if (!project) return { ok: false, reason: 'no_project', message: 'Your organisation needs a project before it can send a test event' };
+
+  const occurredAt = toWholeSeconds(new Date());
+  const eventId = newId('evt');
+  const deliveryId = newId('dlv');
+  const body = buildEventBody({ type: eventType, occurredAt, organisationId, projectId: project.id, data: eventCatalogue[eventType].sample });
+  await db.transaction((tx) =>
+    storeEvents(
+      tx,
+      [{ id: eventId, organisationId, projectId: project.id, type: eventType, occurredAt, body, isTest: true }],
+      [{ id: deliveryId, organisationId, eventId, webhookId, eventType, isTest: true, trigger: 'test' }],
+    ),
+  );
+  return { ok: true, deliveryId, eventId };
+}
+
+export type DeliveryOutcome = {
+  attemptId: string;
+  status: 'success' | 'failed';
+  responseCode: number | null;
+  durationMs: number;
+  error: string | null;
+};
+
+/** The latest attempt of a delivery, for the Send Test Event dialog to poll; null until one is recorded (or if not found). */
+export async function getDeliveryOutcome(organisationId: string, deliveryId: string): Promise<DeliveryOutcome | null> {
+  const [row] = await getDb()
+    .select({
+      attemptId: deliveryAttempts.id,
+      success: deliveryAttempts.success,
+      responseCode: deliveryAttempts.responseStatus,
+      durationMs: deliveryAttempts.durationMs,
+      error: deliveryAttempts.error,
+    })
+    .from(deliveryAttempts)
+    .innerJoin(deliveries, eq(deliveries.id, deliveryAttempts.deliveryId))
+    .where(and(eq(deliveries.organisationId, organisationId), eq(deliveryAttempts.deliveryId, deliveryId)))
+    .orderBy(desc(deliveryAttempts.attemptNumber))
+    .limit(1);
+  if (!row) return null;
+  const { success, ...rest } = row;
+  return { ...rest, status: success ? 'success' : 'failed' };
+}

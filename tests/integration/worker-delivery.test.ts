@@ -1,0 +1,207 @@
+import { createHmac } from 'node:crypto';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeDb, getDb } from '@/db/client';
+import { deliveries, events, webhooks } from '@/db/schema';
+import { env } from '@/lib/env';
+import { newId } from '@/lib/ids';
+import { closePublisher } from '@/lib/queue/boss';
+import { deliverBatch } from '@/lib/webhooks/deliver';
+import { eventCatalogue } from '@/lib/webhooks/events';
+import { buildEventBody } from '@/lib/webhooks/payload';
+import { publishEvent } from '@/lib/webhooks/publish';
+import { RESPONSE_BODY_LIMIT } from '@/lib/webhooks/post-webhook';
+import { retryDelivery } from '@/lib/webhooks/retry';
+import { getDeliveryOutcome, sendTestEvent } from '@/lib/webhooks/test-event';
+import { eq } from 'drizzle-orm';
+import { attemptsOf, deliveryById, waitForAttempts } from '../support/deliveries';
+import { completedData, createOrganisation, createWebhook } from '../support/fixtures';
+import { startReceiver, type Receiver, type Reply } from '../support/receiver';
+import { waitFor } from '../support/wait';
+import { startWorker, type RunningWorker } from '../support/worker';
+
+const TIMEOUT_MS = 1_500;
+
+let receiver: Receiver;
+let worker: RunningWorker;
+const replies = new Map<string, Reply>();
+
+beforeAll(async () => {
+  receiver = await startReceiver();
+  receiver.reply((req) => replies.get(req.path) ?? { status: 200, body: 'ok' });
+  worker = await startWorker({ WEBHOOKS_TIMEOUT_MS: String(TIMEOUT_MS) });
+});
+
+afterAll(async () => {
+  await worker?.stop();
+  await receiver?.close();
+  await closePublisher();
+  await closeDb();
+});
+
+const at = (path: string) => receiver.requests.filter((r) => r.path === path);
+
+/** A fresh organisation with one webhook on its own receiver path, and one published workflow.completed. */
+async function deliverOne(name: string, reply?: Reply) {
+  const org = await createOrganisation();
+  const path = `/${org.organisationId}/${name}`;
+  if (reply) replies.set(path, reply);
+  const webhook = await createWebhook(org.organisationId, { url: receiver.url + path, events: ['workflow.completed'] });
+  const published = await publishEvent({ organisationId: org.organisationId, projectId: org.projectId, type: 'workflow.completed', data: completedData });
+  if (!published.ok) throw new Error('publish failed');
+  return { org, path, webhook, deliveryId: published.deliveryIds[0]! };
+}
+
+describe('the delivery worker', () => {
+  it('records a receiver that never answers as failed once the time limit passes', async () => {
+    const { deliveryId, webhook } = await deliverOne('hang', 'hang');
+    const [attempt] = await waitForAttempts(deliveryId);
+    expect(attempt).toMatchObject({ success: false, responseStatus: null, trigger: 'automatic', attemptNumber: 1 });
+    expect(attempt!.error).toBe(`Timed out after ${TIMEOUT_MS} ms waiting for the response`);
+    expect(attempt!.durationMs).toBeGreaterThanOrEqual(TIMEOUT_MS - 5);
+    expect(attempt!.durationMs).toBeLessThan(TIMEOUT_MS + 1_000);
+    expect(await deliveryById(deliveryId)).toMatchObject({ status: 'failed', attemptCount: 1, lastResponseStatus: null });
+    const [row] = await getDb().select().from(webhooks).where(eq(webhooks.id, webhook.id));
+    expect(row!.lastDeliveryStatus).toBe('failed');
+  });
+
+  it('records a 302 as failed and does not follow it', async () => {
+    const org = await createOrganisation();
+    const target = `/${org.organisationId}/moved-here`;
+    const { deliveryId } = await deliverOne('redirect', { status: 302, headers: { Location: receiver.url + target } });
+    const [attempt] = await waitForAttempts(deliveryId);
+    expect(attempt).toMatchObject({ success: false, responseStatus: 302 });
+    expect(attempt!.error).toMatch(/^Redirect 302 not followed/);
+    expect(attempt!.responseHeaders?.location).toBe(receiver.url + target);
+    expect(at(target)).toHaveLength(0);
+    expect((await deliveryById(deliveryId))!.status).toBe('failed');
+  });
+
+  it('stores a large response body truncated to 64 KiB', async () => {
+    const { deliveryId } = await deliverOne('large', { status: 200, body: 'z'.repeat(RESPONSE_BODY_LIMIT * 4) });
+    const [attempt] = await waitForAttempts(deliveryId);
+    expect(attempt).toMatchObject({ success: true, responseStatus: 200, responseBodyTruncated: true });
+    expect(Buffer.byteLength(attempt!.responseBody!)).toBe(RESPONSE_BODY_LIMIT);
+    expect(attempt!.responseBody).toBe('z'.repeat(RESPONSE_BODY_LIMIT));
+  });
+
+  it('stores what was sent: URL, headers and the exact body', async () => {
+    const { deliveryId, path } = await deliverOne('stored');
+    const [attempt] = await waitForAttempts(deliveryId);
+    const [received] = at(path);
+    expect(attempt!.requestUrl).toBe(receiver.url + path);
+    expect(attempt!.requestBody).toBe(received!.body.toString('utf8'));
+    expect(attempt!.requestHeaders['X-Kazinex-Signature']).toBe(received!.headers['x-kazinex-signature']);
+    expect(attempt!.requestHeaders['webhook-timestamp']).toBe(received!.headers['webhook-timestamp']);
+    expect(attempt).toMatchObject({ success: true, responseStatus: 200, responseBody: 'ok', responseBodyTruncated: false, error: null });
+  });
+
+  it('Retry re-sends the stored body with the same delivery id and a fresh timestamp, as a manual attempt', async () => {
+    const { deliveryId, path, webhook, org } = await deliverOne('flaky', { status: 500, body: 'Internal Server Error' });
+    const [failed] = await waitForAttempts(deliveryId);
+    expect(failed).toMatchObject({ success: false, responseStatus: 500 });
+    const first = at(path)[0]!;
+
+    replies.set(path, { status: 200, body: 'recovered' });
+    const other = await createOrganisation();
+    expect(await retryDelivery(other.organisationId, deliveryId)).toBeNull();
+    // The signature timestamp has whole-second resolution: let the clock pass the first one.
+    await waitFor(() => Math.floor(Date.now() / 1000) > Number(first.headers['webhook-timestamp']), 'the next second');
+    expect(await retryDelivery(org.organisationId, deliveryId)).toEqual({ deliveryId });
+
+    const attempts = await waitForAttempts(deliveryId, 2);
+    expect(attempts[1]).toMatchObject({ attemptNumber: 2, trigger: 'manual', success: true, responseStatus: 200, responseBody: 'recovered' });
+    const second = at(path)[1]!;
+    expect(second.body.equals(first.body)).toBe(true);
+    expect(second.headers['x-kazinex-delivery']).toBe(deliveryId);
+    expect(second.headers['webhook-id']).toBe(deliveryId);
+    expect(Number(second.headers['webhook-timestamp'])).toBeGreaterThan(Number(first.headers['webhook-timestamp']));
+    expect(second.headers['x-kazinex-signature']).toBe(`sha256=${createHmac('sha256', webhook.secret).update(second.body).digest('hex')}`);
+    expect(await deliveryById(deliveryId)).toMatchObject({ status: 'succeeded', attemptCount: 2, lastResponseStatus: 200 });
+  });
+
+  it('Send Test Event reaches an inactive, unsubscribed webhook within a second, marked as a test', async () => {
+    const org = await createOrganisation();
+    const path = `/${org.organisationId}/test-event`;
+    const webhook = await createWebhook(org.organisationId, { url: receiver.url + path, active: false });
+    const other = await createOrganisation();
+    expect(await sendTestEvent(other.organisationId, webhook.id, 'transmittal.issued')).toMatchObject({ ok: false, reason: 'not_found' });
+
+    const clicked = Date.now();
+    const sent = await sendTestEvent(org.organisationId, webhook.id, 'transmittal.issued');
+    if (!sent.ok) throw new Error(sent.message);
+    await receiver.waitFor(() => at(path).length >= 1, 5_000);
+    expect(at(path)[0]!.receivedAt - clicked).toBeLessThan(1_000);
+
+    const body = JSON.parse(at(path)[0]!.body.toString()) as Record<string, unknown>;
+    expect(body).toMatchObject({
+      event: 'transmittal.issued',
+      organisation_id: org.organisationId,
+      project_id: org.projectId,
+      data: eventCatalogue['transmittal.issued'].sample,
+    });
+    const outcome = await waitFor(() => getDeliveryOutcome(org.organisationId, sent.deliveryId), 'the test outcome');
+    expect(outcome).toMatchObject({ status: 'success', responseCode: 200 });
+    expect(outcome.durationMs).toBeGreaterThanOrEqual(0);
+    expect(await getDeliveryOutcome(other.organisationId, sent.deliveryId)).toBeNull();
+    const [attempt] = await waitForAttempts(sent.deliveryId);
+    expect(attempt!.trigger).toBe('test');
+    expect(await deliveryById(sent.deliveryId)).toMatchObject({ isTest: true, status: 'succeeded' });
+  });
+});
+
+describe('sending to a vetted address only', () => {
+  /** An event and a delivery to `url` without a job, so only deliverBatch below attempts it. */
+  async function unqueuedDelivery(url: string) {
+    const org = await createOrganisation();
+    const webhook = await createWebhook(org.organisationId, { url });
+    const eventId = newId('evt');
+    const deliveryId = newId('dlv');
+    const occurredAt = new Date();
+    const body = buildEventBody({ type: 'workflow.completed', occurredAt, organisationId: org.organisationId, projectId: org.projectId, data: completedData });
+    await getDb().insert(events).values({ id: eventId, organisationId: org.organisationId, projectId: org.projectId, type: 'workflow.completed', occurredAt, body });
+    await getDb().insert(deliveries).values({ id: deliveryId, organisationId: org.organisationId, eventId, webhookId: webhook.id, eventType: 'workflow.completed' });
+    return deliveryId;
+  }
+  const ctx = () => ({ timeoutMs: TIMEOUT_MS, encryptionKey: env().KAZINEX_ENCRYPTION_KEY });
+
+  it('refuses a loopback address at send time, without connecting, as a failed attempt', async () => {
+    let connections = 0;
+    const listener = createNetServer((socket) => {
+      connections++;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    try {
+      const deliveryId = await unqueuedDelivery(`https://127.0.0.1:${(listener.address() as AddressInfo).port}/hook`);
+      await deliverBatch([{ deliveryId, trigger: 'automatic' }], { ...ctx(), allowPrivate: false });
+      const [refused] = await attemptsOf(deliveryId);
+      expect(refused).toMatchObject({ success: false, responseStatus: null, attemptNumber: 1 });
+      expect(refused!.error).toBe('The URL must be publicly accessible: 127.0.0.1 resolves to 127.0.0.1, a private or reserved address');
+      expect(connections).toBe(0);
+    } finally {
+      listener.close();
+    }
+  });
+
+  it('reaches a loopback receiver when private addresses are allowed', async () => {
+    const path = `/${newId('wh')}/private-allowed`;
+    const deliveryId = await unqueuedDelivery(receiver.url + path);
+    await deliverBatch([{ deliveryId, trigger: 'manual' }], { ...ctx(), allowPrivate: true });
+    expect((await attemptsOf(deliveryId))[0]).toMatchObject({ success: true, responseStatus: 200, trigger: 'manual' });
+    expect(at(path).map((r) => r.headers['x-kazinex-delivery'])).toEqual([deliveryId]);
+  });
+});
+
+// Last: it stops the worker this file shares.
+describe('stopping the worker', () => {
+  it('on SIGTERM lets the attempt in flight finish and records it before exiting', async () => {
+    const { deliveryId, path } = await deliverOne('in-flight', 'hang');
+    await receiver.waitFor(() => at(path).length >= 1);
+    const exitCode = await worker.stop();
+    expect(exitCode).toBe(0);
+    // Read once, not awaited: the worker recorded the attempt before it exited.
+    const [attempt] = await attemptsOf(deliveryId);
+    expect(attempt).toMatchObject({ success: false, error: `Timed out after ${TIMEOUT_MS} ms waiting for the response` });
+  });
+});

@@ -1,0 +1,47 @@
+import { getDb } from '@/db/client';
+import { organisations, projects, webhooks, webhookSubscriptions } from '@/db/schema';
+import { seal } from '@/lib/crypto/secret-box';
+import { env } from '@/lib/env';
+import { newId } from '@/lib/ids';
+import type { EventType } from '@/lib/webhooks/events';
+
+/** A fresh organisation with one project, so tests sharing the database never see each other's rows. */
+export async function createOrganisation(name = 'Test Engineering Ltd') {
+  const organisationId = newId('org');
+  const projectId = newId('proj');
+  await getDb().insert(organisations).values({ id: organisationId, name });
+  await getDb().insert(projects).values({ id: projectId, organisationId, name: 'Test Project' });
+  return { organisationId, projectId };
+}
+
+export async function createWebhook(
+  organisationId: string,
+  opts: { url: string; secret?: string; active?: boolean; events?: EventType[]; name?: string },
+) {
+  const id = newId('wh');
+  const secret = opts.secret ?? `wh_test_${newId('wh')}`;
+  await getDb()
+    .insert(webhooks)
+    .values({
+      id,
+      organisationId,
+      name: opts.name ?? id,
+      url: opts.url,
+      secretCiphertext: seal(secret, env().KAZINEX_ENCRYPTION_KEY),
+      active: opts.active ?? true,
+    });
+  if (opts.events && opts.events.length > 0) {
+    await getDb()
+      .insert(webhookSubscriptions)
+      .values(opts.events.map((eventType) => ({ webhookId: id, eventType })));
+  }
+  return { id, secret };
+}
+
+export const completedData = {
+  workflow_id: 'wf_001',
+  document_id: 'doc_001',
+  document_number: 'STR-DWG-ZA-0001',
+  status: 'completed',
+  outcome: 'approved',
+} as const;

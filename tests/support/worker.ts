@@ -1,0 +1,44 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+
+export type RunningWorker = { process: ChildProcess; output: () => string; stop: () => Promise<number | null> };
+
+/** Starts the real delivery worker (`tsx worker/index.ts`) and resolves once it reports ready. */
+export async function startWorker(extraEnv: Record<string, string> = {}): Promise<RunningWorker> {
+  const child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['worker/index.ts'], {
+    cwd: root,
+    env: { ...process.env, WEBHOOKS_ALLOW_PRIVATE_URLS: 'true', ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`The worker did not start:\n${output}`)), 30_000);
+    const onData = () => {
+      if (output.includes('[worker] ready')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', onData);
+    void exited.then(() => {
+      clearTimeout(timer);
+      reject(new Error(`The worker exited during start-up:\n${output}`));
+    });
+  }).catch((err: unknown) => {
+    child.kill('SIGKILL');
+    throw err;
+  });
+  return {
+    process: child,
+    output: () => output,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { DELIVERIES_PER_JOB, toJobs, type DeliveryToEnqueue } from '@/lib/webhooks/enqueue';
+
+const delivery = (n: number, webhookId: string, trigger: DeliveryToEnqueue['trigger'] = 'automatic'): DeliveryToEnqueue => ({
+  deliveryId: `dlv_${n}`,
+  webhookId,
+  trigger,
+});
+
+describe('toJobs', () => {
+  it('puts only deliveries of one webhook and one trigger in a job, grouped by that webhook', () => {
+    const jobs = toJobs([delivery(1, 'wh_a'), delivery(2, 'wh_b'), delivery(3, 'wh_a'), delivery(4, 'wh_a', 'manual')]);
+    expect(jobs).toEqual([
+      { data: { deliveryIds: ['dlv_1', 'dlv_3'], trigger: 'automatic' }, group: { id: 'wh_a' } },
+      { data: { deliveryIds: ['dlv_2'], trigger: 'automatic' }, group: { id: 'wh_b' } },
+      { data: { deliveryIds: ['dlv_4'], trigger: 'manual' }, group: { id: 'wh_a' } },
+    ]);
+  });
+
+  it(`splits a webhook's deliveries into jobs of at most ${DELIVERIES_PER_JOB}, keeping every one exactly once`, () => {
+    const many = Array.from({ length: DELIVERIES_PER_JOB * 2 + 3 }, (_, i) => delivery(i, 'wh_a'));
+    const jobs = toJobs(many);
+    expect(jobs.map((j) => j.data.deliveryIds.length)).toEqual([DELIVERIES_PER_JOB, DELIVERIES_PER_JOB, 3]);
+    expect(jobs.flatMap((j) => j.data.deliveryIds)).toEqual(many.map((d) => d.deliveryId));
+  });
+
+  it('makes no job for no deliveries', () => {
+    expect(toJobs([])).toEqual([]);
+  });
+});
