@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -57,6 +57,7 @@ async function testDatabase(): Promise<Database> {
     };
   }
   const dir = mkdtempSync(path.join(tmpdir(), 'kazinex-pg-'));
+  chmodSync(dir, 0o755); // PostgreSQL runs as its own user when the suite runs as root
   const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'data'), port: await freePort(), database: name, persistent: false });
   return {
     url: pg.url,

