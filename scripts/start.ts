@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import path from 'node:path';
 import { runMigrations } from '@/db/migrate';
 import { DEMO_MEMBER, seedDemo } from '@/db/seed';
-import { startEmbeddedPostgres, type RunningPostgres } from './lib/embedded-postgres';
+import { startDetachedPostgres, type RunningPostgres } from './lib/embedded-postgres';
 
 const root = path.resolve(import.meta.dirname, '..');
 process.env.NEXT_TELEMETRY_DISABLED ??= '1';
@@ -76,7 +76,7 @@ async function main() {
   if (!process.env.DATABASE_URL) {
     const secrets = demoSecrets();
     for (const name of SECRET_NAMES) process.env[name] ||= secrets[name];
-    database = await startEmbeddedPostgres({
+    database = await startDetachedPostgres({
       dataDir: path.join(dataDir, 'postgres'),
       port: Number(process.env.EMBEDDED_POSTGRES_PORT ?? 54329),
       database: 'kazinex',
@@ -118,7 +118,7 @@ async function main() {
   ];
   if (!args.has('--no-worker')) {
     // A larger young generation cuts the worker's garbage-collection time under load (≈ 10 % more deliveries/s).
-    const workerEnv = { ...env, NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} --max-semi-space-size=64`.trim() };
+    const workerEnv = { ...env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-semi-space-size=64`.trim() };
     children.push(spawn(bin('tsx'), ['worker/index.ts'], { cwd: root, env: workerEnv, stdio: 'inherit' }));
   }
 

