@@ -65,6 +65,18 @@ export const webhooks = pgTable(
     active: boolean('active').notNull().default(true),
     lastDeliveryStatus: text('last_delivery_status', { enum: ['success', 'failed'] }),
     lastDeliveryAt: timestamp('last_delivery_at', { withTimezone: true }),
+    /** Failed attempts since the last success (test events excluded); kept by atomic increments. */
+    consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+    lastSuccessAt: timestamp('last_success_at', { withTimezone: true }),
+    lastFailureAt: timestamp('last_failure_at', { withTimezone: true }),
+    /** First failed attempt of the current streak; the 5-day rule counts from here. */
+    failingSince: timestamp('failing_since', { withTimezone: true }),
+    /** Set when failure tracking disabled the webhook (not when an admin unticked Active). */
+    disabledReason: text('disabled_reason'),
+    disabledAt: timestamp('disabled_at', { withTimezone: true }),
+    /** The secret replaced by Roll secret, sealed like the current one; it keeps signing until its expiry. */
+    previousSecretCiphertext: text('previous_secret_ciphertext'),
+    previousSecretExpiresAt: timestamp('previous_secret_expires_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -87,9 +99,9 @@ export const webhookSubscriptions = pgTable(
 );
 
 /**
- * Delivery lifecycle. This engine moves a delivery from `pending` to `succeeded` or `failed`;
- * `retrying` (an automatic retry is due at `next_attempt_at`) and `skipped` (kept while the webhook
- * is disabled for failing) are the states automatic retries and failure tracking add.
+ * Delivery lifecycle: `pending` until its first attempt, `retrying` while an automatic retry is due
+ * at `next_attempt_at`, then `succeeded` or `failed` (schedule exhausted). `skipped`: kept, unsent,
+ * while failure tracking has the webhook disabled; *Replay skipped* sends it later.
  */
 export const deliveryStatusEnum = pgEnum('delivery_status', ['pending', 'retrying', 'succeeded', 'failed', 'skipped']);
 
@@ -147,6 +159,12 @@ export const deliveries = pgTable(
   (t) => [
     uniqueIndex('deliveries_event_webhook_idx').on(t.eventId, t.webhookId),
     index('deliveries_webhook_created_idx').on(t.webhookId, t.createdAt),
+    // Retention prunes by age across all webhooks.
+    index('deliveries_created_idx').on(t.createdAt),
+    // Skipped counts on the webhooks list and Replay skipped.
+    index('deliveries_webhook_skipped_idx')
+      .on(t.webhookId)
+      .where(sql`${t.status} = 'skipped'`),
   ],
 );
 
@@ -179,6 +197,8 @@ export const deliveryAttempts = pgTable(
   },
   (t) => [
     uniqueIndex('delivery_attempts_delivery_number_idx').on(t.deliveryId, t.attemptNumber),
+    // Retention prunes by age across all webhooks.
+    index('delivery_attempts_started_idx').on(t.startedAt),
     // Delivery Log: newest first per webhook, keyset on (started_at, id), optionally by event type or failures only.
     index('delivery_attempts_webhook_started_idx').on(t.webhookId, t.startedAt.desc(), t.id.desc()),
     index('delivery_attempts_webhook_type_started_idx').on(t.webhookId, t.eventType, t.startedAt.desc(), t.id.desc()),
