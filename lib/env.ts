@@ -19,9 +19,18 @@ const envSchema = z.object({
   WEBHOOKS_RETRY_SCHEDULE: schedule.default([5, 300, 1800, 7200, 18000, 36000, 36000]),
   WEBHOOKS_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
   /** Delivery jobs one worker loop fetches at once; each holds up to 25 deliveries to one webhook. */
-  WEBHOOKS_WORKER_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(16),
+  WEBHOOKS_WORKER_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(4),
   /** Worker loops per worker process, each fetching, sending and recording its own batches. */
-  WEBHOOKS_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  WEBHOOKS_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(16),
+  /**
+   * Delivery jobs of one webhook in flight at once, across all workers. Below the loops of one
+   * worker, so an endpoint that hangs holds only its share and healthy webhooks keep moving.
+   */
+  WEBHOOKS_WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** Seconds after which an unfinished job counts as lost with its worker and runs again; default: the time limit plus 15 s. */
+  WEBHOOKS_JOB_EXPIRE_SECONDS: z.coerce.number().int().min(2).max(3600).optional(),
+  /** How often a worker looks for expired jobs (those of a worker that died). */
+  WEBHOOKS_WORKER_SUPERVISE_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -38,6 +47,16 @@ export function env(): Env {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  cached = parsed.data;
+  const data = parsed.data;
+  if (data.WEBHOOKS_WEBHOOK_CONCURRENCY >= data.WEBHOOKS_WORKER_CONCURRENCY * data.WEBHOOKS_WORKER_BATCH_SIZE) {
+    throw new Error('Invalid configuration:\n  WEBHOOKS_WEBHOOK_CONCURRENCY: must be below WEBHOOKS_WORKER_CONCURRENCY × WEBHOOKS_WORKER_BATCH_SIZE');
+  }
+  cached = data;
   return cached;
+}
+
+/** How long a delivery job may stay active before pg-boss hands it to another worker. */
+export function jobExpireSeconds(config: Env): number {
+  const attemptSeconds = Math.ceil(config.WEBHOOKS_TIMEOUT_MS / 1000);
+  return Math.max(config.WEBHOOKS_JOB_EXPIRE_SECONDS ?? attemptSeconds + 15, attemptSeconds + 1);
 }

@@ -7,11 +7,19 @@ import { z } from 'zod';
 import { closeDb } from '@/db/client';
 import { attemptTriggerEnum } from '@/db/schema';
 import { env } from '@/lib/env';
-import { createBoss, ensureQueues, QUEUES } from '@/lib/queue/boss';
+import { createBoss, ensureQueues, QUEUES, RETENTION_QUEUE } from '@/lib/queue/boss';
 import { deliverBatch, type DeliveryContext } from '@/lib/webhooks/deliver';
 import type { DeliveryRequest } from '@/lib/webhooks/enqueue';
+import { pruneDeliveryLog } from '@/lib/webhooks/prune-log';
 
-const jobDataSchema = z.object({ deliveryIds: z.array(z.string().min(1)), trigger: z.enum(attemptTriggerEnum.enumValues) });
+const jobDataSchema = z.object({
+  deliveryIds: z.array(z.string().min(1)),
+  trigger: z.enum(attemptTriggerEnum.enumValues),
+  attempt: z.number().int().min(1).optional(),
+});
+
+/** Daily, at a quiet minute: the Delivery Log retention run. */
+const RETENTION_CRON = '17 3 * * *';
 
 /** The attempts a batch of jobs asks for; a job that is not a delivery job is logged and skipped. */
 function attemptsOf(jobs: Job<unknown>[]): DeliveryRequest[] {
@@ -21,7 +29,8 @@ function attemptsOf(jobs: Job<unknown>[]): DeliveryRequest[] {
       console.error(`[worker] ignoring job ${job.id}: its data is not a delivery job`);
       return [];
     }
-    return parsed.data.deliveryIds.map((deliveryId) => ({ deliveryId, trigger: parsed.data.trigger }));
+    const { trigger, attempt } = parsed.data;
+    return parsed.data.deliveryIds.map((deliveryId) => ({ deliveryId, trigger, attempt }));
   });
 }
 
@@ -35,10 +44,17 @@ function describeFailure(err: unknown): string {
 
 async function main() {
   const config = env();
-  const boss = createBoss(config.DATABASE_URL, { useListenNotify: true, max: 8, instanceName: 'delivery-worker' });
+  const boss = createBoss(config.DATABASE_URL, {
+    useListenNotify: true,
+    max: 8,
+    instanceName: 'delivery-worker',
+    // Expired jobs (their worker died mid-attempt) are found on these passes and run again.
+    superviseIntervalSeconds: config.WEBHOOKS_WORKER_SUPERVISE_SECONDS,
+    monitorIntervalSeconds: config.WEBHOOKS_WORKER_SUPERVISE_SECONDS,
+  });
   boss.on('error', (err: Error) => console.error('[worker] pg-boss error:', err.message));
   await boss.start();
-  await ensureQueues(boss);
+  await ensureQueues(boss, { update: true });
   if (config.WEBHOOKS_ALLOW_PRIVATE_URLS) {
     console.warn('[worker] WEBHOOKS_ALLOW_PRIVATE_URLS is on: deliveries may reach private addresses. Development and tests only.');
   }
@@ -47,6 +63,7 @@ async function main() {
     timeoutMs: config.WEBHOOKS_TIMEOUT_MS,
     allowPrivate: config.WEBHOOKS_ALLOW_PRIVATE_URLS,
     encryptionKey: config.KAZINEX_ENCRYPTION_KEY,
+    retrySchedule: config.WEBHOOKS_RETRY_SCHEDULE,
   };
   const handle = async (jobs: Job<unknown>[]) => {
     try {
@@ -59,15 +76,19 @@ async function main() {
   };
 
   // Full batches are fetched back to back (burstWhenBatchFull); several loops keep the
-  // database and the network busy at the same time.
+  // database and the network busy at the same time. A loop waits for its whole batch, so one
+  // webhook may hold only a few jobs at once (groupConcurrency, counted across all workers): an
+  // endpoint that hangs ties up those loops for one time limit, never all of them.
   await boss.work(
     QUEUES.deliveries,
     {
       batchSize: config.WEBHOOKS_WORKER_BATCH_SIZE,
       burstWhenBatchFull: true,
       localConcurrency: config.WEBHOOKS_WORKER_CONCURRENCY,
+      groupConcurrency: config.WEBHOOKS_WEBHOOK_CONCURRENCY,
       pollingIntervalSeconds: 1,
-      notifyPollingIntervalSeconds: 10,
+      // A retry's NOTIFY fires when it is scheduled, not when it falls due: polling finds it, so poll often.
+      notifyPollingIntervalSeconds: 1,
     },
     handle,
   );
@@ -78,6 +99,11 @@ async function main() {
     { batchSize: 20, burstWhenBatchFull: true, localConcurrency: 2, pollingIntervalSeconds: 0.5, notifyPollingIntervalSeconds: 5 },
     handle,
   );
+  await boss.schedule(RETENTION_QUEUE, RETENTION_CRON, null, { tz: 'UTC' });
+  await boss.work(RETENTION_QUEUE, { pollingIntervalSeconds: 60 }, async () => {
+    const pruned = await pruneDeliveryLog({ retentionDays: config.WEBHOOKS_LOG_RETENTION_DAYS, now: new Date() });
+    console.log(`[worker] retention: pruned ${pruned.attempts} attempts, ${pruned.deliveries} deliveries, ${pruned.events} events, ${pruned.idempotencyKeys} idempotency keys`);
+  });
   console.log('[worker] ready');
 
   let stopping = false;

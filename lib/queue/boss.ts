@@ -1,5 +1,5 @@
 import { PgBoss, type ConstructorOptions, type Queue } from 'pg-boss';
-import { env } from '@/lib/env';
+import { env, jobExpireSeconds } from '@/lib/env';
 
 /**
  * Queue names shared by publishers and the worker. Send Test Event and manual Retry go to their own
@@ -12,11 +12,15 @@ export const QUEUES = {
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
-const queueOptions: Omit<Queue, 'name'> = {
+/** The scheduled Delivery Log retention job (its own queue: it is not a delivery job). */
+export const RETENTION_QUEUE = 'webhook-log-retention';
+
+const queueOptions = (): Omit<Queue, 'name'> => ({
   // A job insert emits one NOTIFY, so an idle worker starts at once instead of at its next poll.
   notify: true,
-  // An attempt takes at most WEBHOOKS_TIMEOUT_MS; a job still active long after that belonged to a worker that died.
-  expireInSeconds: 120,
+  // An attempt takes at most WEBHOOKS_TIMEOUT_MS; a job still active well after that belonged to a
+  // worker that died, and another worker takes it (its receiver may see those deliveries twice).
+  expireInSeconds: jobExpireSeconds(env()),
   // Only a database failure while loading or recording fails a job; back off and try again.
   retryLimit: 10,
   retryDelay: 2,
@@ -24,18 +28,23 @@ const queueOptions: Omit<Queue, 'name'> = {
   retryDelayMax: 300,
   // The attempts themselves are kept in our tables; a finished job is only pg-boss's bookkeeping.
   deleteAfterSeconds: 3600,
-};
+});
 
 export function createBoss(connectionString: string, options: Partial<ConstructorOptions> = {}): PgBoss {
   return new PgBoss({ connectionString, schema: 'pgboss', max: 5, ...options });
 }
 
-/** Creates every queue the product uses and brings an existing one's settings up to date. */
-export async function ensureQueues(boss: PgBoss): Promise<void> {
+/**
+ * Creates every queue the product uses. The worker (`update: true`) also brings existing queues'
+ * settings up to date from its configuration; publishers only make sure the queues exist.
+ */
+export async function ensureQueues(boss: PgBoss, { update = false } = {}): Promise<void> {
+  const options = queueOptions();
   for (const name of Object.values(QUEUES)) {
-    await boss.createQueue(name, queueOptions);
-    await boss.updateQueue(name, queueOptions);
+    await boss.createQueue(name, options);
+    if (update) await boss.updateQueue(name, options);
   }
+  await boss.createQueue(RETENTION_QUEUE, { retryLimit: 3, expireInSeconds: 3600, deleteAfterSeconds: 86_400 });
 }
 
 const globalForBoss = globalThis as unknown as { kazinexPublisher?: Promise<PgBoss> };

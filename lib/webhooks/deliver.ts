@@ -1,57 +1,45 @@
-import type { DeliveryStatus } from '@/db/schema';
 import { open } from '@/lib/crypto/secret-box';
 import { newId } from '@/lib/ids';
 import type { DeliveryRequest } from './enqueue';
 import { loadDeliveries, type LoadedDelivery } from './load-deliveries';
 import { postWebhook, type PostResult } from './post-webhook';
 import { recordAttempts, type AttemptRecord } from './record-attempts';
+import { deliveryStatusAfterAttempt, nextRetryDelay } from './retry-policy';
+import { signingSecrets } from './secret-rotation';
 import { signedHeaders } from './sign';
-import { vetEndpointUrl, type Resolver, type VetResult } from './url-guard';
+import { checkEndpointUrl, type Resolver } from './url-guard';
 
 export type DeliveryContext = {
   timeoutMs: number;
   allowPrivate: boolean;
   encryptionKey: string;
+  /** Seconds before each automatic retry (`WEBHOOKS_RETRY_SCHEDULE`). */
+  retrySchedule: readonly number[];
   resolver?: Resolver;
+  /** The clock attempts, retries and failure tracking read; tests move it. */
+  now?: () => Date;
+  random?: () => number;
 };
 
-/** Per-batch caches: one vetting per endpoint URL and one decryption per webhook, whatever the batch size. */
-type BatchCaches = { vets: Map<string, Promise<VetResult>>; secrets: Map<string, string | null> };
+/** Per-batch cache: one decryption per webhook, whatever the batch size. */
+type Secrets = Map<string, [string, ...string[]] | null>;
 
-/** The delivery's state after an attempt. Automatic retries will turn a failure into `retrying` here. */
-function deliveryStateAfter(result: PostResult): { status: DeliveryStatus; nextAttemptAt: Date | null } {
-  return { status: result.success ? 'succeeded' : 'failed', nextAttemptAt: null };
-}
-
-function secretOf(delivery: LoadedDelivery, key: string, caches: BatchCaches): string | null {
-  if (!caches.secrets.has(delivery.webhookId)) {
-    let secret: string | null = null;
+function secretsOf(delivery: LoadedDelivery, key: string, cache: Secrets, now: Date): [string, ...string[]] | null {
+  if (!cache.has(delivery.webhookId)) {
+    let secrets: [string, ...string[]] | null = null;
     try {
-      secret = open(delivery.secretCiphertext, key);
+      const current = open(delivery.secretCiphertext, key);
+      const previous =
+        delivery.previousSecretCiphertext && delivery.previousSecretExpiresAt
+          ? { secret: open(delivery.previousSecretCiphertext, key), expiresAt: delivery.previousSecretExpiresAt }
+          : null;
+      secrets = signingSecrets({ current, previous, now });
     } catch {
-      secret = null;
+      secrets = null;
     }
-    caches.secrets.set(delivery.webhookId, secret);
+    cache.set(delivery.webhookId, secrets);
   }
-  return caches.secrets.get(delivery.webhookId) ?? null;
-}
-
-/** Vets the endpoint, bounded by the attempt's time limit so a slow DNS answer is a timeout too. */
-async function vet(url: string, ctx: DeliveryContext, caches: BatchCaches): Promise<VetResult> {
-  let vetting = caches.vets.get(url);
-  if (!vetting) {
-    vetting = vetEndpointUrl(url, { allowPrivate: ctx.allowPrivate, resolver: ctx.resolver });
-    caches.vets.set(url, vetting);
-  }
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<VetResult>((resolve) => {
-    timer = setTimeout(() => resolve({ ok: false, error: `Timed out after ${ctx.timeoutMs} ms resolving the endpoint's host` }), ctx.timeoutMs);
-  });
-  try {
-    return await Promise.race([vetting, limit]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return cache.get(delivery.webhookId) ?? null;
 }
 
 const refused = (error: string, durationMs: number): PostResult => ({
@@ -64,27 +52,54 @@ const refused = (error: string, durationMs: number): PostResult => ({
   error,
 });
 
-async function attempt(job: DeliveryRequest, delivery: LoadedDelivery, ctx: DeliveryContext, caches: BatchCaches): Promise<AttemptRecord> {
-  const startedAt = new Date();
+/**
+ * What a job asks of a delivery now. Manual and test attempts always go. An automatic job goes only
+ * if the delivery still waits for exactly that attempt: a job that ran before (its worker died after
+ * recording), a retry replaced by a manual Retry, or a delivery already skipped does nothing. An
+ * automatic attempt for a webhook disabled by failure tracking is kept as skipped instead.
+ */
+function verdict(job: DeliveryRequest, delivery: LoadedDelivery): 'send' | 'skip' | 'stale' {
+  if (job.trigger !== 'automatic') return 'send';
+  const attempt = job.attempt ?? 1;
+  const waiting = attempt === 1 ? 'pending' : 'retrying';
+  if (delivery.status !== waiting || delivery.attemptCount !== attempt - 1) return 'stale';
+  return delivery.webhookDisabled ? 'skip' : 'send';
+}
+
+async function attempt(job: DeliveryRequest, delivery: LoadedDelivery, ctx: DeliveryContext, secrets: Secrets): Promise<AttemptRecord> {
+  const now = ctx.now ?? (() => new Date());
+  const startedAt = now();
   const started = performance.now();
   const body = delivery.body;
-  const secret = secretOf(delivery, ctx.encryptionKey, caches);
+  const signing = secretsOf(delivery, ctx.encryptionKey, secrets, startedAt);
   const headers = {
-    ...(secret ? signedHeaders({ deliveryId: delivery.id, eventType: delivery.eventType, body, secrets: [secret], at: startedAt }) : {}),
+    ...(signing ? signedHeaders({ deliveryId: delivery.id, eventType: delivery.eventType, body, secrets: signing, at: startedAt }) : {}),
     'Content-Length': String(Buffer.byteLength(body)),
   };
 
   let result: PostResult;
-  if (!secret) {
+  const checked = checkEndpointUrl(delivery.url, ctx.allowPrivate);
+  if (!signing) {
     result = refused('The webhook secret could not be decrypted; save the webhook with its secret again', 0);
+  } else if (!checked.ok) {
+    result = refused(checked.error, 0);
   } else {
-    const vetted = await vet(delivery.url, ctx, caches);
-    result = vetted.ok
-      ? await postWebhook({ url: vetted.url, headers, body, timeoutMs: ctx.timeoutMs, startedAt: started, addresses: vetted.addresses })
-      : refused(vetted.error, Math.round(performance.now() - started));
+    result = await postWebhook({ url: checked.url, headers, body, timeoutMs: ctx.timeoutMs, startedAt: started, allowPrivate: ctx.allowPrivate, resolver: ctx.resolver });
   }
 
-  const state = deliveryStateAfter(result);
+  const completedAt = new Date(startedAt.getTime() + result.durationMs);
+  // Only the automatic pipeline retries on its own: a manual Retry or a test event is a one-off the admin watches.
+  const retryDelayMs =
+    job.trigger === 'automatic' && !result.success
+      ? nextRetryDelay({
+          schedule: ctx.retrySchedule,
+          attemptNumber: delivery.attemptCount + 1,
+          random: ctx.random ?? Math.random,
+          status: result.status,
+          retryAfterHeader: result.headers?.['retry-after'] ?? null,
+          now: completedAt,
+        })
+      : null;
   return {
     id: newId('att'),
     deliveryId: delivery.id,
@@ -103,24 +118,35 @@ async function attempt(job: DeliveryRequest, delivery: LoadedDelivery, ctx: Deli
     error: result.error,
     success: result.success,
     startedAt,
-    completedAt: new Date(startedAt.getTime() + result.durationMs),
-    deliveryStatus: state.status,
-    nextAttemptAt: state.nextAttemptAt,
+    completedAt,
+    deliveryStatus: deliveryStatusAfterAttempt({ success: result.success, retryDelayMs }),
+    nextAttemptAt: retryDelayMs === null ? null : new Date(completedAt.getTime() + retryDelayMs),
   };
 }
 
 /**
- * Makes one batch of attempts: one query loads them, the POSTs run concurrently, one
- * transaction records every attempt. A delivery that no longer exists is dropped.
+ * Makes one batch of attempts: one query loads them, the POSTs run concurrently, one transaction
+ * records every attempt, the retries they need and the webhooks' failure counters. A delivery that
+ * no longer exists is dropped.
  */
 export async function deliverBatch(jobs: readonly DeliveryRequest[], ctx: DeliveryContext): Promise<void> {
   const loaded = await loadDeliveries(jobs.map((j) => j.deliveryId));
-  const caches: BatchCaches = { vets: new Map(), secrets: new Map() };
-  const records = await Promise.all(
-    jobs.flatMap((job) => {
-      const delivery = loaded.get(job.deliveryId);
-      return delivery ? [attempt(job, delivery, ctx, caches)] : [];
-    }),
-  );
-  await recordAttempts(records);
+  const secrets: Secrets = new Map();
+  const skipped: LoadedDelivery[] = [];
+  const attempts: Promise<AttemptRecord>[] = [];
+  const automatic = new Set<string>();
+  for (const job of jobs) {
+    const delivery = loaded.get(job.deliveryId);
+    if (!delivery) continue;
+    // The same automatic attempt twice in one batch (a job re-run after its worker died): send it once.
+    if (job.trigger === 'automatic') {
+      if (automatic.has(delivery.id)) continue;
+      automatic.add(delivery.id);
+    }
+    const next = verdict(job, delivery);
+    if (next === 'send') attempts.push(attempt(job, delivery, ctx, secrets));
+    else if (next === 'skip') skipped.push(delivery);
+  }
+  const records = await Promise.all(attempts);
+  await recordAttempts(records, { skipped: skipped.map((d) => d.id) });
 }

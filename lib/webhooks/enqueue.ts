@@ -9,12 +9,21 @@ import { getPublisher, QUEUES } from '@/lib/queue/boss';
  * keeps pg-boss's own bookkeeping (three writes to its job table per job) off the per-delivery
  * cost; the worker loads everything else in one query per batch.
  */
-export type DeliveryJobData = { deliveryIds: string[]; trigger: AttemptTrigger };
+export type DeliveryJobData = {
+  deliveryIds: string[];
+  trigger: AttemptTrigger;
+  /**
+   * For automatic jobs: the attempt number this job makes (1 when absent). A job whose delivery has
+   * moved on (already attempted, retried by hand, skipped) is stale and does nothing, so a
+   * scheduled retry and a manual Retry never both send.
+   */
+  attempt?: number;
+};
 
 /** One attempt the worker is asked to make. */
-export type DeliveryRequest = { deliveryId: string; trigger: AttemptTrigger };
+export type DeliveryRequest = { deliveryId: string; trigger: AttemptTrigger; attempt?: number };
 
-export type DeliveryToEnqueue = DeliveryRequest & { webhookId: string };
+export type DeliveryToEnqueue = Omit<DeliveryRequest, 'attempt'> & { webhookId: string };
 
 export const DELIVERIES_PER_JOB = 25;
 
@@ -40,14 +49,32 @@ export function toJobs(deliveries: readonly DeliveryToEnqueue[]): { data: Delive
 /**
  * Inserts delivery jobs through the caller's transaction, so they exist exactly when the deliveries
  * they point at commit. Automatic deliveries use the bulk queue; tests and manual retries the
- * interactive one.
+ * interactive one, unless `bulk` (a mass re-send must not queue ahead of an admin's test event).
  */
-export async function enqueueDeliveries(tx: Transaction, deliveries: readonly DeliveryToEnqueue[]): Promise<void> {
+export async function enqueueDeliveries(tx: Transaction, deliveries: readonly DeliveryToEnqueue[], { bulk = false } = {}): Promise<void> {
   if (deliveries.length === 0) return;
   const boss = await getPublisher();
   const db = fromDrizzle(tx, sql);
-  const automatic = deliveries.filter((d) => d.trigger === 'automatic');
-  const interactive = deliveries.filter((d) => d.trigger !== 'automatic');
+  const automatic = deliveries.filter((d) => bulk || d.trigger === 'automatic');
+  const interactive = deliveries.filter((d) => !bulk && d.trigger !== 'automatic');
   if (automatic.length > 0) await boss.insert(QUEUES.deliveries, toJobs(automatic), { db });
   if (interactive.length > 0) await boss.insert(QUEUES.interactive, toJobs(interactive), { db });
+}
+
+/** An automatic retry: one job per delivery, since each has its own jittered due time. */
+export type ScheduledRetry = { deliveryId: string; webhookId: string; attempt: number; startAfter: Date };
+
+/** Inserts retry jobs due at their `startAfter`, in the transaction that records the failed attempts. */
+export async function scheduleRetries(tx: Transaction, retries: readonly ScheduledRetry[]): Promise<void> {
+  if (retries.length === 0) return;
+  const boss = await getPublisher();
+  await boss.insert(
+    QUEUES.deliveries,
+    retries.map((r) => ({
+      data: { deliveryIds: [r.deliveryId], trigger: 'automatic', attempt: r.attempt } satisfies DeliveryJobData,
+      group: { id: r.webhookId },
+      startAfter: r.startAfter,
+    })),
+    { db: fromDrizzle(tx, sql) },
+  );
 }

@@ -11,9 +11,14 @@ const queryDeliveries = (ids: string[]) =>
       organisationId: deliveries.organisationId,
       webhookId: deliveries.webhookId,
       eventType: deliveries.eventType,
+      status: deliveries.status,
+      attemptCount: deliveries.attemptCount,
       body: events.body,
       url: webhooks.url,
       secretCiphertext: webhooks.secretCiphertext,
+      previousSecretCiphertext: webhooks.previousSecretCiphertext,
+      previousSecretExpiresAt: webhooks.previousSecretExpiresAt,
+      webhookDisabled: sql<boolean>`${webhooks.disabledReason} is not null`,
     })
     .from(deliveries)
     .innerJoin(events, eq(events.id, deliveries.eventId))

@@ -1,8 +1,9 @@
 import http from 'node:http';
 import https from 'node:https';
-import type { LookupFunction } from 'node:net';
+import { isIP, type LookupFunction } from 'node:net';
+import { AddressRefusedError, pinnedLookup } from './pinned-lookup';
 import { describeRequestError, isStaleSocketError } from './request-errors';
-import { bareHost, type ResolvedAddress } from './url-guard';
+import { bareHost, isBlockedAddress, type Resolver } from './url-guard';
 
 /** Stored per attempt: at most this much of the response body (SPEC §3). */
 export const RESPONSE_BODY_LIMIT = 64 * 1024;
@@ -16,8 +17,13 @@ export type PostRequest = {
   timeoutMs: number;
   /** `performance.now()` when the attempt began, if earlier work (vetting the host) counts against the limit. */
   startedAt?: number;
-  /** Vetted addresses of the host: the connection goes to one of these, never to a fresh DNS answer. */
-  addresses?: readonly ResolvedAddress[];
+  /**
+   * `WEBHOOKS_ALLOW_PRIVATE_URLS`. Otherwise the connection goes only to an address vetted as public:
+   * the host is resolved and vetted in the socket's own lookup (pinnedLookup), so the address checked
+   * is the address connected to, and an IP literal is vetted before any socket opens.
+   */
+  allowPrivate: boolean;
+  resolver?: Resolver;
 };
 
 export type PostResult = {
@@ -45,15 +51,11 @@ const PHASE_TEXT: Record<Phase, string> = {
   body: 'while receiving the response body',
 };
 
-/** A `lookup` that answers only the addresses vetted for this attempt, so a changed DNS answer cannot redirect it. */
-function lookupFrom(addresses: readonly ResolvedAddress[]): LookupFunction {
-  return (_hostname, options, callback) => {
-    const wanted = options.family === 6 || options.family === 'IPv6' ? 6 : options.family === 4 || options.family === 'IPv4' ? 4 : 0;
-    const usable = wanted ? addresses.filter((a) => a.family === wanted) : addresses;
-    const list = usable.length > 0 ? usable : addresses;
-    if (options.all) callback(null, list.map((a) => ({ address: a.address, family: a.family })));
-    else callback(null, list[0]!.address, list[0]!.family);
-  };
+const systemLookups = { private: pinnedLookup({ allowPrivate: true }), public: pinnedLookup({ allowPrivate: false }) };
+
+function lookupFor(req: PostRequest): LookupFunction {
+  if (req.resolver) return pinnedLookup({ allowPrivate: req.allowPrivate, resolver: req.resolver });
+  return req.allowPrivate ? systemLookups.private : systemLookups.public;
 }
 
 /** Header values as strings; repeated headers joined the way HTTP allows. NULs cannot be stored, so they go. */
@@ -139,7 +141,7 @@ export function postWebhook(req: PostRequest): Promise<PostResult> {
           method: 'POST',
           headers: { ...req.headers, 'Content-Length': String(Buffer.byteLength(req.body)) },
           agent: isHttps ? httpsAgent : httpAgent,
-          lookup: req.addresses && req.addresses.length > 0 ? lookupFrom(req.addresses) : undefined,
+          lookup: lookupFor(req),
         });
       } catch (err) {
         finish({ success: false, error: describeRequestError(err, host) });
@@ -166,6 +168,11 @@ export function postWebhook(req: PostRequest): Promise<PostResult> {
       request.end(req.body);
     };
 
+    // Node connects to an IP literal without calling lookup, so a literal is vetted here.
+    if (isIP(host) && !req.allowPrivate && isBlockedAddress(host)) {
+      finish({ success: false, error: describeRequestError(new AddressRefusedError(host), host) });
+      return;
+    }
     send(true);
   });
 }

@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { getDb, type Transaction } from '@/db/client';
 import { organisations, projects, webhooks, webhookSubscriptions } from '@/db/schema';
@@ -89,10 +89,20 @@ async function checkTenancy(tx: Transaction, inputs: readonly PublishInput[], in
   return issues;
 }
 
-/** Active webhooks subscribed to each (organisation, event type) pair of the batch, in one query. */
-async function findTargets(tx: Transaction, events: readonly ValidEvent[]): Promise<Map<string, string[]>> {
+type Target = { webhookId: string; disabled: boolean };
+
+/**
+ * Active webhooks subscribed to each (organisation, event type) pair of the batch, in one query;
+ * `disabled` when failure tracking has turned the webhook off (its deliveries are kept as skipped).
+ */
+async function findTargets(tx: Transaction, events: readonly ValidEvent[]): Promise<Map<string, Target[]>> {
   const rows = await tx
-    .select({ webhookId: webhooks.id, organisationId: webhooks.organisationId, eventType: webhookSubscriptions.eventType })
+    .select({
+      webhookId: webhooks.id,
+      organisationId: webhooks.organisationId,
+      eventType: webhookSubscriptions.eventType,
+      disabled: sql<boolean>`${webhooks.disabledReason} is not null`,
+    })
     .from(webhooks)
     .innerJoin(webhookSubscriptions, eq(webhookSubscriptions.webhookId, webhooks.id))
     .where(
@@ -102,12 +112,13 @@ async function findTargets(tx: Transaction, events: readonly ValidEvent[]): Prom
         inArray(webhookSubscriptions.eventType, [...new Set(events.map((e) => e.type))]),
       ),
     );
-  const targets = new Map<string, string[]>();
+  const targets = new Map<string, Target[]>();
   for (const row of rows) {
     const key = `${row.organisationId}\n${row.eventType}`;
+    const target = { webhookId: row.webhookId, disabled: row.disabled };
     const list = targets.get(key);
-    if (list) list.push(row.webhookId);
-    else targets.set(key, [row.webhookId]);
+    if (list) list.push(target);
+    else targets.set(key, [target]);
   }
   return targets;
 }
@@ -122,10 +133,19 @@ async function publishIn(tx: Transaction, inputs: readonly PublishInput[], index
   const newDeliveries: NewDelivery[] = [];
   for (const event of events) {
     const deliveryIds: string[] = [];
-    for (const webhookId of targets.get(`${event.organisationId}\n${event.type}`) ?? []) {
+    for (const { webhookId, disabled } of targets.get(`${event.organisationId}\n${event.type}`) ?? []) {
       const id = newId('dlv');
       deliveryIds.push(id);
-      newDeliveries.push({ id, organisationId: event.organisationId, eventId: event.id, webhookId, eventType: event.type, isTest: false, trigger: 'automatic' });
+      newDeliveries.push({
+        id,
+        organisationId: event.organisationId,
+        eventId: event.id,
+        webhookId,
+        eventType: event.type,
+        isTest: false,
+        trigger: 'automatic',
+        status: disabled ? 'skipped' : 'pending',
+      });
     }
     published.push({ id: event.id, deliveryIds });
   }

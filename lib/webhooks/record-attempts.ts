@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { getDb, type Transaction } from '@/db/client';
 import { deliveryAttempts, type DeliveryStatus } from '@/db/schema';
+import { scheduleRetries, type ScheduledRetry } from './enqueue';
+import { trackFailures } from './track-failures';
 
 /** One finished attempt, and the state its delivery moves to because of it. */
 export type AttemptRecord = Omit<typeof deliveryAttempts.$inferInsert, 'attemptNumber'> & {
@@ -42,24 +44,6 @@ async function updateDeliveries(tx: Transaction, groups: Map<string, AttemptReco
   return new Map(updated.map((r) => [r.id, r.attempt_count]));
 }
 
-/** Each webhook's latest outcome, for the webhooks list; never moves back to an older one. */
-async function updateWebhooks(tx: Transaction, records: readonly AttemptRecord[]): Promise<void> {
-  const latest = new Map<string, AttemptRecord>();
-  for (const r of records) {
-    const seen = latest.get(r.webhookId);
-    if (!seen || seen.completedAt < r.completedAt) latest.set(r.webhookId, r);
-  }
-  const rows = [...latest.values()].map((r) => ({ id: r.webhookId, status: r.success ? 'success' : 'failed', at: r.completedAt }));
-  // Locking the rows in id order first, in a statement of its own, keeps concurrent batches
-  // that touch the same webhooks from deadlocking: one waits for the other instead.
-  await tx.execute(sql`select id from webhooks where id = any(${sql.param(rows.map((r) => r.id))}::text[]) order by id for no key update`);
-  await tx.execute(sql`
-    update webhooks as w
-    set last_delivery_status = v.status, last_delivery_at = v.at
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(id text, status text, at timestamptz)
-    where w.id = v.id and (w.last_delivery_at is null or w.last_delivery_at <= v.at)`);
-}
-
 /**
  * Inserts the attempts from one JSON parameter: the statement text never changes with the batch
  * size, so it is parsed and planned once per connection instead of once per batch.
@@ -81,20 +65,52 @@ async function insertAttempts(tx: Transaction, rows: (typeof deliveryAttempts.$i
       error text, success boolean, "startedAt" timestamptz, "completedAt" timestamptz)`);
 }
 
-async function recordIn(tx: Transaction, records: readonly AttemptRecord[]): Promise<void> {
+/** Deliveries kept unsent because their webhook is disabled; only those still waiting for an automatic attempt. */
+async function markSkipped(tx: Transaction, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await tx.execute(sql`
+    update deliveries set status = 'skipped', next_attempt_at = null, updated_at = now()
+    where id = any(${sql.param([...ids])}::text[]) and status in ('pending', 'retrying')`);
+}
+
+async function recordIn(tx: Transaction, records: readonly AttemptRecord[], options: RecordOptions): Promise<void> {
+  await markSkipped(tx, options.skipped ?? []);
+  if (records.length === 0) return;
   const groups = byDelivery(records);
   const counts = await updateDeliveries(tx, groups);
   const rows: (typeof deliveryAttempts.$inferInsert)[] = [];
+  const retries: ScheduledRetry[] = [];
   for (const [deliveryId, list] of groups) {
     const count = counts.get(deliveryId);
     if (count === undefined) continue; // deleted with its webhook while the attempt was in flight
-    list.forEach(({ deliveryStatus: _status, nextAttemptAt: _next, ...attempt }, i) => {
-      rows.push({ ...attempt, attemptNumber: count - list.length + i + 1 });
+    list.forEach(({ deliveryStatus: _status, nextAttemptAt, ...attempt }, i) => {
+      const attemptNumber = count - list.length + i + 1;
+      rows.push({ ...attempt, attemptNumber });
+      if (nextAttemptAt && i === list.length - 1) {
+        retries.push({ deliveryId, webhookId: attempt.webhookId, attempt: attemptNumber + 1, startAfter: nextAttemptAt });
+      }
     });
   }
   if (rows.length > 0) await insertAttempts(tx, rows);
-  await updateWebhooks(tx, records);
+  // In the same transaction: a retry exists exactly when the failed attempt that needs it is recorded.
+  await scheduleRetries(tx, retries);
+  await trackFailures(
+    tx,
+    records.map((r) => ({
+      webhookId: r.webhookId,
+      success: r.success,
+      status: r.responseStatus ?? null,
+      startedAt: r.startedAt,
+      completedAt: r.completedAt,
+      isTest: r.trigger === 'test',
+    })),
+  );
 }
+
+export type RecordOptions = {
+  /** Deliveries the batch kept as skipped (their webhook is disabled) instead of attempting. */
+  skipped?: readonly string[];
+};
 
 /** The PostgreSQL error code, looking through drizzle's wrapper (which keeps the driver's error as `cause`). */
 export function pgErrorCode(err: unknown): string | undefined {
@@ -106,14 +122,14 @@ export function pgErrorCode(err: unknown): string | undefined {
 const isDeadlock = (err: unknown) => ['40P01', '40001'].includes(pgErrorCode(err) ?? '');
 
 /**
- * Stores a batch of attempts and moves their deliveries and webhooks on, in one transaction of
- * four statements whatever the batch size.
+ * Stores a batch of attempts and moves their deliveries and webhooks on (retries scheduled,
+ * failure counters, disabling), in one transaction of a few statements whatever the batch size.
  */
-export async function recordAttempts(records: readonly AttemptRecord[]): Promise<void> {
-  if (records.length === 0) return;
+export async function recordAttempts(records: readonly AttemptRecord[], options: RecordOptions = {}): Promise<void> {
+  if (records.length === 0 && (options.skipped ?? []).length === 0) return;
   for (let tries = 1; ; tries++) {
     try {
-      await getDb().transaction((tx) => recordIn(tx, records));
+      await getDb().transaction((tx) => recordIn(tx, records, options));
       return;
     } catch (err) {
       if (!isDeadlock(err) || tries >= 3) throw err;

@@ -1,3 +1,5 @@
+import { ADDRESS_REFUSED } from './pinned-lookup';
+
 /** Turns Node's network errors into the sentence an Org Admin reads in the Delivery Log. */
 
 type NetError = { code?: string; message?: string; address?: string; port?: number };
@@ -24,6 +26,8 @@ export function describeRequestError(err: unknown, host: string): string {
   const { code, message = String(err), address, port } = (typeof err === 'object' && err !== null ? err : {}) as NetError;
   const target = address ? `${address}${port ? `:${port}` : ''}` : host;
   switch (code) {
+    case ADDRESS_REFUSED:
+      return message; // already written for the Delivery Log: which address, and why it was refused
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
     case 'EAI_FAIL':

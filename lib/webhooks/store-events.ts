@@ -21,6 +21,8 @@ export type NewDelivery = {
   eventType: string;
   isTest: boolean;
   trigger: AttemptTrigger;
+  /** `skipped`: stored for a webhook disabled by failure tracking, with no job until it is replayed. */
+  status?: 'pending' | 'skipped';
 };
 
 /*
@@ -37,12 +39,20 @@ async function insertEvents(tx: Transaction, rows: readonly NewEvent[]): Promise
 }
 
 async function insertDeliveries(tx: Transaction, rows: readonly NewDelivery[]): Promise<void> {
-  const values = rows.map(({ id, organisationId, eventId, webhookId, eventType, isTest }) => ({ id, organisationId, eventId, webhookId, eventType, isTest }));
+  const values = rows.map(({ id, organisationId, eventId, webhookId, eventType, isTest, status = 'pending' }) => ({
+    id,
+    organisationId,
+    eventId,
+    webhookId,
+    eventType,
+    isTest,
+    status,
+  }));
   await tx.execute(sql`
-    insert into deliveries (id, organisation_id, event_id, webhook_id, event_type, is_test)
-    select id, "organisationId", "eventId", "webhookId", "eventType", "isTest"
+    insert into deliveries (id, organisation_id, event_id, webhook_id, event_type, is_test, status)
+    select id, "organisationId", "eventId", "webhookId", "eventType", "isTest", status::delivery_status
     from jsonb_to_recordset(${JSON.stringify(values)}::jsonb) as r(
-      id text, "organisationId" text, "eventId" text, "webhookId" text, "eventType" text, "isTest" boolean)`);
+      id text, "organisationId" text, "eventId" text, "webhookId" text, "eventType" text, "isTest" boolean, status text)`);
 }
 
 /** Stores events, their deliveries and the delivery jobs in the caller's transaction, in bulk. */
@@ -52,6 +62,6 @@ export async function storeEvents(tx: Transaction, newEvents: readonly NewEvent[
   await insertDeliveries(tx, newDeliveries);
   await enqueueDeliveries(
     tx,
-    newDeliveries.map(({ id, webhookId, trigger }) => ({ deliveryId: id, webhookId, trigger })),
+    newDeliveries.filter((d) => d.status !== 'skipped').map(({ id, webhookId, trigger }) => ({ deliveryId: id, webhookId, trigger })),
   );
 }

@@ -85,10 +85,11 @@ export function bareHost(url: URL): string {
 }
 
 /**
- * Checks scheme and host, resolves the host and refuses it when any address is not public.
- * With `allowPrivate` (development and tests only) http and private addresses are accepted.
+ * The checks that need no DNS: an absolute http(s) URL (http only with `allowPrivate`) without
+ * credentials, naming a host. The worker makes these before each attempt; the address itself is
+ * vetted when the connection is made (see pinned-lookup.ts).
  */
-export async function vetEndpointUrl(raw: string, { allowPrivate, resolver = systemResolver }: VetOptions): Promise<VetResult> {
+export function checkEndpointUrl(raw: string, allowPrivate: boolean): { ok: true; url: URL } | { ok: false; error: string } {
   let url: URL;
   try {
     url = new URL(raw);
@@ -100,8 +101,19 @@ export async function vetEndpointUrl(raw: string, { allowPrivate, resolver = sys
     return { ok: false, error: allowPrivate ? 'The URL must start with https:// or http://' : 'The URL must start with https://' };
   }
   if (url.username || url.password) return { ok: false, error: 'The URL must not contain a user name or password' };
+  if (!bareHost(url)) return { ok: false, error: 'The URL must name a host' };
+  return { ok: true, url };
+}
+
+/**
+ * Checks scheme and host, resolves the host and refuses it when any address is not public.
+ * With `allowPrivate` (development and tests only) http and private addresses are accepted.
+ */
+export async function vetEndpointUrl(raw: string, { allowPrivate, resolver = systemResolver }: VetOptions): Promise<VetResult> {
+  const checked = checkEndpointUrl(raw, allowPrivate);
+  if (!checked.ok) return checked;
+  const url = checked.url;
   const host = bareHost(url);
-  if (!host) return { ok: false, error: 'The URL must name a host' };
 
   let addresses: ResolvedAddress[];
   if (isIP(host)) {

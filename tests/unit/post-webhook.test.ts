@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postWebhook, RESPONSE_BODY_LIMIT } from '@/lib/webhooks/post-webhook';
+import { vetEndpointUrl } from '@/lib/webhooks/url-guard';
 import { startReceiver, type Receiver, type Reply } from '../support/receiver';
 
 // One receiver; each test answers on its own path.
@@ -17,7 +18,7 @@ const at = (path: string) => receiver.requests.filter((r) => r.path === path);
 const urlOf = (path: string) => `${receiver.url}${path}`;
 
 const post = (url: string, timeoutMs = 2_000, extra: Partial<Parameters<typeof postWebhook>[0]> = {}) =>
-  postWebhook({ url: new URL(url), headers: { 'Content-Type': 'application/json' }, body: Buffer.from('{"a":1}'), timeoutMs, ...extra });
+  postWebhook({ url: new URL(url), headers: { 'Content-Type': 'application/json' }, body: Buffer.from('{"a":1}'), timeoutMs, allowPrivate: true, ...extra });
 
 describe('postWebhook', () => {
   it('reports a 2xx as success with status, headers, body and duration', async () => {
@@ -89,13 +90,32 @@ describe('postWebhook', () => {
     expect(result).toMatchObject({ success: false, status: null, error: `Connection refused by 127.0.0.1:${port}` });
   });
 
-  it('connects to the vetted address, not to a fresh DNS answer', async () => {
+  it('connects to the address its resolver answered, keeping the host name in the request', async () => {
     replies.set('/pinned', { status: 204 });
     const port = new URL(receiver.url).port;
-    // `.invalid` never resolves (RFC 6761): reaching the receiver proves the pinned address was used.
-    const result = await post(`http://kazinex-pinned.invalid:${port}/pinned`, 2_000, { addresses: [{ address: '127.0.0.1', family: 4 }] });
+    // `.invalid` never resolves (RFC 6761): reaching the receiver proves the resolver's answer was used.
+    const resolver = async () => [{ address: '127.0.0.1', family: 4 as const }];
+    const result = await post(`http://kazinex-pinned.invalid:${port}/pinned`, 2_000, { resolver });
     expect(result).toMatchObject({ success: true, status: 204 });
     expect(at('/pinned')[0]!.headers.host).toBe(`kazinex-pinned.invalid:${port}`);
+  });
+
+  it('refuses a host that answered a public address when saved and a private one at send time', async () => {
+    const port = new URL(receiver.url).port;
+    const answers = ['93.184.215.14', '127.0.0.1'];
+    const resolver = async () => [{ address: answers.shift() ?? '127.0.0.1', family: 4 as const }];
+    const url = `http://rebind.kazinex.invalid:${port}/rebound`;
+    // Saving vets the https form of the URL; the receiver here speaks http, which only the send would use.
+    expect(await vetEndpointUrl(url.replace('http:', 'https:'), { allowPrivate: false, resolver })).toMatchObject({ ok: true });
+    const result = await post(url, 2_000, { allowPrivate: false, resolver });
+    expect(result).toMatchObject({ success: false, status: null, error: 'Refused to connect to 127.0.0.1: a private or reserved address' });
+    expect(at('/rebound')).toHaveLength(0);
+  });
+
+  it('refuses a private IP literal without connecting', async () => {
+    const result = await post(urlOf('/literal'), 2_000, { allowPrivate: false });
+    expect(result).toMatchObject({ success: false, status: null, error: 'Refused to connect to 127.0.0.1: a private or reserved address' });
+    expect(at('/literal')).toHaveLength(0);
   });
 
   it('resolves instead of throwing on a request it cannot make', async () => {

@@ -1,0 +1,103 @@
+import { sql } from 'drizzle-orm';
+import type { Transaction } from '@/db/client';
+import { disableReason } from './failure-tracking';
+
+/** What failure tracking needs of one finished attempt; its time is when it started, as in the Delivery Log. */
+export type TrackedOutcome = { webhookId: string; success: boolean; status: number | null; startedAt: Date; completedAt: Date; isTest: boolean };
+
+type WebhookChange = {
+  id: string;
+  /** Latest completion of any attempt, tests included: the list's "last delivery". */
+  at: string;
+  status: 'success' | 'failed';
+  /** False when only test events were sent: they say nothing about the webhook's own traffic. */
+  tracked: boolean;
+  successAt: string | null;
+  failureAt: string | null;
+  /** Failed attempts after the batch's last success (or all of them), and the first of those. */
+  fails: number;
+  firstFail: string | null;
+  gone: boolean;
+  /** The latest tracked attempt: the clock the disabling rules are judged at. */
+  trackedAt: string | null;
+};
+
+const iso = (d: Date | undefined) => (d ? d.toISOString() : null);
+
+function summarise(outcomes: readonly TrackedOutcome[]): WebhookChange[] {
+  const byWebhook = new Map<string, TrackedOutcome[]>();
+  for (const o of [...outcomes].sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime())) {
+    const list = byWebhook.get(o.webhookId);
+    if (list) list.push(o);
+    else byWebhook.set(o.webhookId, [o]);
+  }
+  return [...byWebhook.entries()].map(([id, all]) => {
+    const latest = all.reduce((a, b) => (b.completedAt > a.completedAt ? b : a));
+    const tracked = all.filter((o) => !o.isTest);
+    const lastSuccess = tracked.findLast((o) => o.success);
+    const streak = tracked.filter((o) => !o.success && (!lastSuccess || o.startedAt > lastSuccess.startedAt));
+    return {
+      id,
+      at: latest.completedAt.toISOString(),
+      status: latest.success ? 'success' : 'failed',
+      tracked: tracked.length > 0,
+      successAt: iso(lastSuccess?.startedAt),
+      failureAt: iso(tracked.findLast((o) => !o.success)?.startedAt),
+      fails: streak.length,
+      firstFail: iso(streak[0]?.startedAt),
+      gone: streak.some((o) => o.status === 410),
+      trackedAt: iso(tracked[tracked.length - 1]?.startedAt),
+    };
+  });
+}
+
+/**
+ * Moves each webhook's counters on by a batch of attempts, atomically in SQL so concurrent batches
+ * add up instead of overwriting each other, then disables the webhooks that now meet a rule of
+ * failure-tracking.ts (410 Gone; 5 days and 20 failures in a row), judged at each webhook's latest attempt.
+ */
+export async function trackFailures(tx: Transaction, outcomes: readonly TrackedOutcome[]): Promise<void> {
+  const changes = summarise(outcomes);
+  if (changes.length === 0) return;
+  // Locking the rows in id order first, in a statement of its own, keeps concurrent batches
+  // that touch the same webhooks from deadlocking: one waits for the other instead.
+  await tx.execute(sql`select id from webhooks where id = any(${sql.param(changes.map((c) => c.id))}::text[]) order by id for no key update`);
+  const rows = await tx.execute<{
+    id: string;
+    consecutive_failures: number;
+    failing_since: string | null;
+    disabled_reason: string | null;
+    gone: boolean;
+    tracked_at: string | null;
+  }>(sql`
+    update webhooks as w
+    set last_delivery_status = case when w.last_delivery_at is null or w.last_delivery_at <= v.at then v.status else w.last_delivery_status end,
+        last_delivery_at = greatest(w.last_delivery_at, v.at),
+        consecutive_failures = case when not v.tracked then w.consecutive_failures
+                                    when v."successAt" is null then w.consecutive_failures + v.fails
+                                    else v.fails end,
+        failing_since = case when not v.tracked then w.failing_since
+                             when v."successAt" is null then coalesce(w.failing_since, v."firstFail")
+                             else v."firstFail" end,
+        last_success_at = greatest(w.last_success_at, v."successAt"),
+        last_failure_at = greatest(w.last_failure_at, v."failureAt")
+    from jsonb_to_recordset(${JSON.stringify(changes)}::jsonb) as v(
+      id text, at timestamptz, status text, tracked boolean, "successAt" timestamptz, "failureAt" timestamptz,
+      fails int, "firstFail" timestamptz, gone boolean, "trackedAt" timestamptz)
+    where w.id = v.id
+    returning w.id, w.consecutive_failures, w.failing_since, w.disabled_reason, v.gone, v."trackedAt" as tracked_at`);
+
+  const disable = rows.flatMap((r) => {
+    if (r.disabled_reason !== null || r.tracked_at === null) return [];
+    const at = new Date(r.tracked_at);
+    const counters = { consecutiveFailures: r.consecutive_failures, failingSince: r.failing_since ? new Date(r.failing_since) : null };
+    const reason = disableReason(counters, r.gone ? 410 : null, at);
+    return reason ? [{ id: r.id, reason, at: at.toISOString() }] : [];
+  });
+  if (disable.length === 0) return;
+  await tx.execute(sql`
+    update webhooks as w
+    set disabled_reason = v.reason, disabled_at = v.at, updated_at = now()
+    from jsonb_to_recordset(${JSON.stringify(disable)}::jsonb) as v(id text, reason text, at timestamptz)
+    where w.id = v.id and w.disabled_reason is null`);
+}
