@@ -19,7 +19,8 @@ beforeAll(async () => {
   receiver.reply(
     (req) => overrides.get(req.path) ?? (req.headers['x-kazinex-event'] === 'document.created' ? { status: 503, body: 'busy' } : { status: 200, body: 'ok' }),
   );
-  worker = await startWorker();
+  // Automatic retries are an hour away: the log holds exactly the attempts each test made.
+  worker = await startWorker({ WEBHOOKS_RETRY_SCHEDULE: '3600' });
 });
 
 afterAll(async () => {
@@ -83,7 +84,8 @@ describe('Delivery Log', () => {
     expect(newestFirst(rows)).toBe(true);
     expect(rows.map((r) => r.attemptId)).toEqual(firstPage!.rows.map((r) => r.attemptId));
     const doc = rows.find((r) => r.eventType === 'document.created')!;
-    expect(doc).toMatchObject({ status: 'failed', success: false, responseStatus: 503, attemptNumber: 1, trigger: 'automatic', deliveryStatus: 'failed', isLatest: true, isTest: false });
+    expect(doc).toMatchObject({ status: 'failed', success: false, responseStatus: 503, attemptNumber: 1, trigger: 'automatic', deliveryStatus: 'retrying', isLatest: true, isTest: false });
+    expect(doc!.nextAttemptAt).not.toBeNull();
     expect(doc.occurredAt.getUTCFullYear()).toBe(2024);
   });
 

@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 
 export type ReceivedRequest = { method: string; path: string; headers: IncomingHttpHeaders; body: Buffer; receivedAt: number };
 
-/** How the receiver answers the next request: a status (and optional headers/body), or never. */
-export type Reply = { status: number; headers?: Record<string, string>; body?: string | Buffer } | 'hang';
+/** How the receiver answers the next request: a status (and optional headers/body, optionally after a delay), or never. */
+export type Reply = { status: number; headers?: Record<string, string>; body?: string | Buffer; delayMs?: number } | 'hang';
 
 /**
  * A real HTTP receiver on loopback that records every request byte for byte. Tests change its
@@ -30,8 +30,13 @@ export async function startReceiver(initial: Reply = { status: 200, body: 'ok' }
         res.on('close', () => hanging.delete(res));
         return;
       }
-      res.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers });
-      res.end(answer.body ?? '');
+      const send = () => {
+        if (res.destroyed) return;
+        res.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers });
+        res.end(answer.body ?? '');
+      };
+      if (answer.delayMs) setTimeout(send, answer.delayMs);
+      else send();
     });
   });
   server.keepAliveTimeout = 1000;

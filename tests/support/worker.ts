@@ -3,11 +3,21 @@ import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 
-export type RunningWorker = { process: ChildProcess; output: () => string; stop: () => Promise<number | null> };
+export type RunningWorker = {
+  process: ChildProcess;
+  output: () => string;
+  /** SIGTERM: in-flight attempts finish and are recorded. */
+  stop: () => Promise<number | null>;
+  /** SIGKILL: the process dies at once, mid-attempt. */
+  kill: () => Promise<void>;
+};
 
-/** Starts the real delivery worker (`tsx worker/index.ts`) and resolves once it reports ready. */
+/**
+ * Starts the real delivery worker and resolves once it reports ready. Node runs it with tsx as a
+ * loader (not the tsx CLI, which runs a second process), so a signal reaches the worker itself.
+ */
 export async function startWorker(extraEnv: Record<string, string> = {}): Promise<RunningWorker> {
-  const child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['worker/index.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/index.ts'], {
     cwd: root,
     env: { ...process.env, WEBHOOKS_ALLOW_PRIVATE_URLS: 'true', ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -39,6 +49,10 @@ export async function startWorker(extraEnv: Record<string, string> = {}): Promis
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       return exited;
+    },
+    kill: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
     },
   };
 }

@@ -1,0 +1,75 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeDb, getDb } from '@/db/client';
+import { deliveries } from '@/db/schema';
+import { closePublisher } from '@/lib/queue/boss';
+import { publishEvents } from '@/lib/webhooks/publish';
+import { completedData, createOrganisation, createWebhook } from '../support/fixtures';
+import { startReceiver, type Receiver } from '../support/receiver';
+import { waitFor } from '../support/wait';
+import { startWorker, type RunningWorker } from '../support/worker';
+
+// Jobs of a dead worker expire 4 s after they started and are looked for every second.
+const WORKER_ENV = { WEBHOOKS_TIMEOUT_MS: '2000', WEBHOOKS_JOB_EXPIRE_SECONDS: '4', WEBHOOKS_WORKER_SUPERVISE_SECONDS: '1' };
+const DELIVERIES = 1_000;
+
+let receiver: Receiver;
+const workers: RunningWorker[] = [];
+
+beforeAll(async () => {
+  // Slow enough answers that the worker is mid-attempt on many deliveries when it is killed.
+  receiver = await startReceiver({ status: 200, delayMs: 300 });
+});
+
+afterAll(async () => {
+  for (const w of workers) await w.stop();
+  await receiver?.close();
+  await closePublisher();
+  await closeDb();
+});
+
+describe('crash safety', () => {
+  it('a worker killed with SIGKILL mid-attempt loses no delivery: a new worker finishes all, never with a different body', async () => {
+    const first = await startWorker(WORKER_ENV);
+    workers.push(first);
+    const org = await createOrganisation();
+    const webhooks = await Promise.all([0, 1, 2, 3].map((i) => createWebhook(org.organisationId, { url: `${receiver.url}/crash-${i}`, events: ['workflow.completed'] })));
+    const published = await publishEvents(
+      Array.from({ length: DELIVERIES / webhooks.length }, () => ({ organisationId: org.organisationId, projectId: org.projectId, type: 'workflow.completed', data: completedData })),
+    );
+    if (!published.ok) throw new Error('publish failed');
+    const ids = published.events.flatMap((e) => e.deliveryIds);
+    expect(ids).toHaveLength(DELIVERIES);
+
+    await receiver.waitFor((all) => all.length >= 100, 10_000);
+    await first.kill();
+    const receivedBeforeKill = receiver.requests.length;
+
+    const second = await startWorker(WORKER_ENV);
+    workers.push(second);
+    await waitFor(
+      async () => {
+        const [done] = await getDb()
+          .select({ n: sql<number>`count(*)::int` })
+          .from(deliveries)
+          .where(and(inArray(deliveries.id, ids), eq(deliveries.status, 'succeeded')));
+        return done!.n === DELIVERIES;
+      },
+      'every delivery to succeed',
+      25_000,
+      200,
+    );
+
+    const ours = new Set(ids);
+    const received = receiver.requests.filter((r) => ours.has(String(r.headers['x-kazinex-delivery'])));
+    const bodies = new Map<string, Set<string>>();
+    for (const r of received) {
+      const id = String(r.headers['x-kazinex-delivery']);
+      (bodies.get(id) ?? bodies.set(id, new Set()).get(id)!).add(r.body.toString('utf8'));
+    }
+    expect(bodies.size).toBe(DELIVERIES);
+    expect([...bodies.values()].every((set) => set.size === 1)).toBe(true);
+    const duplicates = received.length - DELIVERIES;
+    console.log(`crash safety: ${receivedBeforeKill} requests before the kill; ${duplicates} duplicate receipts of ${DELIVERIES} deliveries`);
+  });
+});

@@ -1,0 +1,91 @@
+import { inArray } from 'drizzle-orm';
+import { afterAll, describe, expect, it } from 'vitest';
+import { closeDb, getDb } from '@/db/client';
+import { deliveries, deliveryAttempts, events, idempotencyKeys, type DeliveryStatus } from '@/db/schema';
+import { newId } from '@/lib/ids';
+import { pruneDeliveryLog } from '@/lib/webhooks/prune-log';
+import { createOrganisation, createWebhook } from '../support/fixtures';
+
+afterAll(async () => {
+  await closeDb();
+});
+
+const DAY = 24 * 60 * 60 * 1000;
+
+/** An event, its delivery in `status` and `attempts` attempts, all stamped `at`. */
+async function loggedDelivery(org: { organisationId: string; projectId: string }, webhookId: string, at: Date, status: DeliveryStatus, attempts: number) {
+  const eventId = newId('evt');
+  const deliveryId = newId('dlv');
+  await getDb().insert(events).values({ id: eventId, organisationId: org.organisationId, projectId: org.projectId, type: 'workflow.completed', occurredAt: at, body: '{}', createdAt: at });
+  await getDb()
+    .insert(deliveries)
+    .values({ id: deliveryId, organisationId: org.organisationId, eventId, webhookId, eventType: 'workflow.completed', status, attemptCount: attempts, createdAt: at, updatedAt: at });
+  const attemptIds = Array.from({ length: attempts }, () => newId('att'));
+  if (attempts > 0) {
+    await getDb()
+      .insert(deliveryAttempts)
+      .values(
+        attemptIds.map((id, i) => ({
+          id,
+          deliveryId,
+          organisationId: org.organisationId,
+          webhookId,
+          eventType: 'workflow.completed',
+          attemptNumber: i + 1,
+          trigger: 'automatic' as const,
+          requestUrl: 'https://example.com/hook',
+          requestHeaders: {},
+          requestBody: '{}',
+          durationMs: 5,
+          success: false,
+          startedAt: at,
+          completedAt: at,
+        })),
+      );
+  }
+  return { eventId, deliveryId, attemptIds };
+}
+
+describe('Delivery Log retention', () => {
+  it('prunes attempts, finished deliveries, their events and idempotency keys older than the retention, in bounded batches', async () => {
+    const org = await createOrganisation();
+    const webhook = await createWebhook(org.organisationId, { url: 'https://example.com/hook' });
+    const now = new Date();
+    const old = new Date(now.getTime() - 31 * DAY);
+    const recent = new Date(now.getTime() - 29 * DAY);
+
+    const oldFailed = await loggedDelivery(org, webhook.id, old, 'failed', 3);
+    const oldSucceeded = await loggedDelivery(org, webhook.id, old, 'succeeded', 2);
+    const oldRetrying = await loggedDelivery(org, webhook.id, old, 'retrying', 1);
+    const recentOne = await loggedDelivery(org, webhook.id, recent, 'failed', 2);
+    const [oldKey, recentKey] = [newId('evt'), newId('evt')];
+    await getDb()
+      .insert(idempotencyKeys)
+      .values([
+        { key: oldKey, requestHash: 'x', responseStatus: 202, responseBody: {}, createdAt: old },
+        { key: recentKey, requestHash: 'x', responseStatus: 202, responseBody: {}, createdAt: recent },
+      ]);
+
+    const pruned = await pruneDeliveryLog({ retentionDays: 30, now, batchSize: 2 });
+    expect(pruned.attempts).toBeGreaterThanOrEqual(6);
+    expect(pruned.deliveries).toBeGreaterThanOrEqual(2);
+    expect(pruned.events).toBeGreaterThanOrEqual(2);
+    expect(pruned.idempotencyKeys).toBeGreaterThanOrEqual(1);
+
+    const ids = <T extends { id: string }>(rows: T[]) => rows.map((r) => r.id).sort();
+    const attemptsLeft = await getDb().select({ id: deliveryAttempts.id }).from(deliveryAttempts).where(inArray(deliveryAttempts.webhookId, [webhook.id]));
+    expect(ids(attemptsLeft)).toEqual([...recentOne.attemptIds].sort());
+    const deliveriesLeft = await getDb().select({ id: deliveries.id }).from(deliveries).where(inArray(deliveries.webhookId, [webhook.id]));
+    // A delivery still retrying keeps its event (and so its body), however old.
+    expect(ids(deliveriesLeft)).toEqual([oldRetrying.deliveryId, recentOne.deliveryId].sort());
+    const eventsLeft = await getDb()
+      .select({ id: events.id })
+      .from(events)
+      .where(inArray(events.id, [oldFailed.eventId, oldSucceeded.eventId, oldRetrying.eventId, recentOne.eventId]));
+    expect(ids(eventsLeft)).toEqual([oldRetrying.eventId, recentOne.eventId].sort());
+    const keysLeft = await getDb().select({ key: idempotencyKeys.key }).from(idempotencyKeys).where(inArray(idempotencyKeys.key, [oldKey, recentKey]));
+    expect(keysLeft.map((k) => k.key)).toEqual([recentKey]);
+
+    expect(await pruneDeliveryLog({ retentionDays: 30, now, batchSize: 2 })).toEqual({ attempts: 0, deliveries: 0, events: 0, idempotencyKeys: 0 });
+  });
+});
