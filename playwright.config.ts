@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { defineConfig, devices } from '@playwright/test';
 
 // Two instances of the built app on one test database: "strict" vets endpoint URLs as production
-// does; "dev" allows loopback receivers (WEBHOOKS_ALLOW_PRIVATE_URLS) and runs the delivery worker.
+// does; "dev" allows loopback receivers (WEBHOOKS_ALLOW_PRIVATE_URLS), runs the delivery worker, and
+// retries a failed delivery once after a second so that schedules run out within a test.
 export const STRICT_PORT = Number(process.env.E2E_STRICT_PORT ?? 3101);
 export const DEV_PORT = Number(process.env.E2E_DEV_PORT ?? 3102);
 
@@ -39,6 +40,6 @@ export default defineConfig({
   ],
   webServer: [
     server(STRICT_PORT, { WEBHOOKS_ALLOW_PRIVATE_URLS: 'false' }, '--no-worker'),
-    server(DEV_PORT, { WEBHOOKS_ALLOW_PRIVATE_URLS: 'true' }, ''),
+    server(DEV_PORT, { WEBHOOKS_ALLOW_PRIVATE_URLS: 'true', WEBHOOKS_RETRY_SCHEDULE: '1' }, ''),
   ],
 });

@@ -1,10 +1,12 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { RoleNeeded } from '@/components/role-needed';
+import { formatSuccessRate, HealthBadge } from '@/components/webhooks/health-badge';
 import { StatusBadge } from '@/components/webhooks/status-badge';
 import { WebhookDialog } from '@/components/webhooks/webhook-dialog';
 import { requireOrgAdmin } from '@/lib/auth/session';
-import { formatDate, formatDateTime } from '@/lib/format';
+import { formatDate, formatDateTime, formatDuration } from '@/lib/format';
+import { getWebhookHealth } from '@/lib/webhooks/webhook-health';
 import { listWebhooks } from '@/lib/webhooks/queries';
 
 export const metadata: Metadata = { title: 'Webhooks' };
@@ -13,6 +15,10 @@ export default async function WebhooksPage() {
   const admin = await requireOrgAdmin();
   if (!admin) return <RoleNeeded />;
   const webhooks = await listWebhooks(admin.organisationId);
+  const health = await getWebhookHealth(
+    admin.organisationId,
+    webhooks.map((w) => w.id),
+  );
 
   return (
     <div className="space-y-6">
@@ -47,6 +53,7 @@ export default async function WebhooksPage() {
                 <th scope="col" className="px-4 py-2">Endpoint URL</th>
                 <th scope="col" className="px-4 py-2">Active</th>
                 <th scope="col" className="px-4 py-2">Events</th>
+                <th scope="col" className="px-4 py-2">Health (24 h)</th>
                 <th scope="col" className="px-4 py-2">Last delivery</th>
                 <th scope="col" className="px-4 py-2">Created</th>
               </tr>
@@ -64,6 +71,18 @@ export default async function WebhooksPage() {
                   </td>
                   <td className="px-4 py-2">{w.active ? <StatusBadge tone="green">Active</StatusBadge> : <StatusBadge tone="slate">Inactive</StatusBadge>}</td>
                   <td className="px-4 py-2">{w.subscriptionCount}</td>
+                  <td className="px-4 py-2">
+                    {health[w.id] ? (
+                      <span className="flex flex-wrap items-center gap-2">
+                        <HealthBadge health={health[w.id]!.health} />
+                        <span className="text-xs text-slate-500">
+                          {health[w.id]!.attempts24h > 0
+                            ? `${formatSuccessRate(health[w.id]!.successRate24h)} ok · ${formatDuration(health[w.id]!.medianDurationMs24h)} median`
+                            : 'no attempts'}
+                        </span>
+                      </span>
+                    ) : null}
+                  </td>
                   <td className="px-4 py-2">
                     {w.lastDeliveryStatus && w.lastDeliveryAt ? (
                       <span className="flex items-center gap-2">

@@ -2,8 +2,12 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { z } from 'zod';
+import { Breadcrumb } from '@/components/breadcrumb';
 import { RoleNeeded } from '@/components/role-needed';
 import { DeliveryLog } from '@/components/webhooks/delivery-log';
+import { formatSuccessRate, HealthBadge } from '@/components/webhooks/health-badge';
+import { DisabledBanner, RecoveryControls } from '@/components/webhooks/recovery-controls';
+import { RollSecretDialog } from '@/components/webhooks/roll-secret-dialog';
 import { SendTestEventDialog } from '@/components/webhooks/send-test-event-dialog';
 import { SecretField } from '@/components/webhooks/secret-field';
 import { StatusBadge } from '@/components/webhooks/status-badge';
@@ -11,7 +15,8 @@ import { SubscriptionsPanel } from '@/components/webhooks/subscriptions-panel';
 import { ActiveToggle, DeleteWebhookButton } from '@/components/webhooks/webhook-controls';
 import { WebhookDialog } from '@/components/webhooks/webhook-dialog';
 import { requireOrgAdmin } from '@/lib/auth/session';
-import { formatDateTime } from '@/lib/format';
+import { formatDateTime, formatDuration } from '@/lib/format';
+import { getWebhookHealth, type WebhookHealthSummary } from '@/lib/webhooks/webhook-health';
 import { getWebhook, listSubscriptions } from '@/lib/webhooks/queries';
 import { listDeliveryAttempts } from '@/lib/webhooks/delivery-log';
 import { eventTypeSchema } from '@/lib/webhooks/events';
@@ -35,22 +40,18 @@ export default async function WebhookPage({ params, searchParams }: { params: Pr
   const webhook = await getWebhook(admin.organisationId, id);
   if (!webhook) notFound();
   const tab = query.tab === 'log' ? 'log' : 'settings';
+  const health = (await getWebhookHealth(admin.organisationId, [webhook.id]))[webhook.id]!;
 
   return (
     <div className="space-y-6">
-      <nav aria-label="Breadcrumb" className="text-sm">
-        <Link href="/settings/webhooks" className="text-brand-700 hover:underline">
-          Webhooks
-        </Link>
-        <span className="text-slate-400"> / </span>
-        <span className="text-slate-600">{webhook.name}</span>
-      </nav>
+      <Breadcrumb trail={[{ label: 'Webhooks', href: '/settings/webhooks' }, { label: webhook.name }]} />
 
       <div className="flex flex-wrap items-start justify-between gap-4">
         <div className="min-w-0">
           <div className="flex items-center gap-3">
             <h1 className="truncate text-2xl font-semibold">{webhook.name}</h1>
             {webhook.active ? <StatusBadge tone="green">Active</StatusBadge> : <StatusBadge tone="slate">Inactive</StatusBadge>}
+            <HealthBadge health={health.health} />
           </div>
           <p className="mt-1 break-all font-mono text-sm text-slate-600">{webhook.url}</p>
         </div>
@@ -62,6 +63,10 @@ export default async function WebhookPage({ params, searchParams }: { params: Pr
         </div>
       </div>
 
+      {health.disabledReason ? (
+        <DisabledBanner webhookId={webhook.id} reason={health.disabledReason} disabledAt={health.disabledAt} skippedCount={health.skippedCount} />
+      ) : null}
+
       <nav role="tablist" aria-label="Webhook" className="flex gap-1 border-b border-slate-200">
         <TabLink href={`/settings/webhooks/${webhook.id}`} selected={tab === 'settings'}>
           Settings
@@ -71,7 +76,7 @@ export default async function WebhookPage({ params, searchParams }: { params: Pr
         </TabLink>
       </nav>
 
-      {tab === 'settings' ? <SettingsTab webhook={webhook} organisationId={admin.organisationId} /> : <LogTab webhookId={webhook.id} organisationId={admin.organisationId} query={query} />}
+      {tab === 'settings' ? <SettingsTab webhook={webhook} organisationId={admin.organisationId} health={health} /> : <LogTab webhookId={webhook.id} organisationId={admin.organisationId} query={query} />}
     </div>
   );
 }
@@ -89,7 +94,8 @@ function TabLink({ href, selected, children }: { href: string; selected: boolean
   );
 }
 
-async function SettingsTab({ webhook, organisationId }: { webhook: Webhook; organisationId: string }) {
+async function SettingsTab({ webhook, organisationId, health }: { webhook: Webhook; organisationId: string; health: WebhookHealthSummary }) {
+  const previousSecretValid = webhook.previousSecretExpiresAt && webhook.previousSecretExpiresAt > new Date() ? webhook.previousSecretExpiresAt : null;
   const subscribed = await listSubscriptions(organisationId, webhook.id);
   return (
     <>
@@ -101,8 +107,16 @@ async function SettingsTab({ webhook, organisationId }: { webhook: Webhook; orga
           <dt className="font-medium text-slate-600">Endpoint URL</dt>
           <dd className="break-all font-mono text-xs">{webhook.url}</dd>
           <dt className="font-medium text-slate-600">Secret</dt>
-          <dd>
-            <SecretField webhookId={webhook.id} />
+          <dd className="space-y-2">
+            <div className="flex flex-wrap items-center gap-3">
+              <SecretField webhookId={webhook.id} />
+              <RollSecretDialog webhookId={webhook.id} />
+            </div>
+            {previousSecretValid ? (
+              <p className="text-xs text-slate-600" data-testid="previous-secret-note">
+                The previous secret is still accepted until {formatDateTime(previousSecretValid)}: deliveries carry a signature for each.
+              </p>
+            ) : null}
           </dd>
           <dt className="font-medium text-slate-600">Active</dt>
           <dd>{webhook.active ? 'Yes' : 'No — events are not sent to this endpoint'}</dd>
@@ -122,6 +136,38 @@ async function SettingsTab({ webhook, organisationId }: { webhook: Webhook; orga
         </dl>
       </section>
       <SubscriptionsPanel webhookId={webhook.id} subscribed={subscribed} />
+      <section aria-labelledby="health-heading" className="rounded-lg border border-slate-200 bg-white px-5 py-4">
+        <h2 id="health-heading" className="flex items-center gap-2 text-base font-semibold">
+          Delivery health <HealthBadge health={health.health} />
+        </h2>
+        <dl className="mt-3 grid grid-cols-2 gap-4 text-sm sm:grid-cols-5">
+          <div>
+            <dt className="text-slate-600">Success rate (24 h)</dt>
+            <dd data-testid="success-rate">{formatSuccessRate(health.successRate24h)}</dd>
+          </div>
+          <div>
+            <dt className="text-slate-600">Median duration (24 h)</dt>
+            <dd>{formatDuration(health.medianDurationMs24h)}</dd>
+          </div>
+          <div>
+            <dt className="text-slate-600">Consecutive failures</dt>
+            <dd data-testid="consecutive-failures">{health.consecutiveFailures}</dd>
+          </div>
+          <div>
+            <dt className="text-slate-600">Last success</dt>
+            <dd>{health.lastSuccessAt ? formatDateTime(health.lastSuccessAt) : '—'}</dd>
+          </div>
+          <div>
+            <dt className="text-slate-600">Last failure</dt>
+            <dd>{health.lastFailureAt ? formatDateTime(health.lastFailureAt) : '—'}</dd>
+          </div>
+        </dl>
+        <p className="mt-3 text-xs text-slate-500">
+          Failed deliveries are retried automatically with backoff. A webhook is disabled when its endpoint answers 410 Gone, or after 5 days and at least 20
+          attempts without a success.
+        </p>
+      </section>
+      {health.disabledReason ? null : <RecoveryControls webhookId={webhook.id} skippedCount={health.skippedCount} />}
       <p className="text-sm text-slate-600">
         Payload fields for every event are in the{' '}
         <Link href="/settings/webhooks/events" className="font-medium text-brand-700 hover:underline">

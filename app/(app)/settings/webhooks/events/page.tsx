@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
+import { Breadcrumb } from '@/components/breadcrumb';
 import { RoleNeeded } from '@/components/role-needed';
 import { requireOrgAdmin } from '@/lib/auth/session';
 import { eventReference } from '@/lib/webhooks/reference';
@@ -11,13 +11,7 @@ export default async function EventsReferencePage() {
   const events = eventReference();
   return (
     <div className="space-y-8">
-      <nav aria-label="Breadcrumb" className="text-sm">
-        <Link href="/settings/webhooks" className="text-brand-700 hover:underline">
-          Webhooks
-        </Link>
-        <span className="text-slate-400"> / </span>
-        <span className="text-slate-600">Events Reference</span>
-      </nav>
+      <Breadcrumb trail={[{ label: 'Webhooks', href: '/settings/webhooks' }, { label: 'Events Reference' }]} />
       <header>
         <h1 className="text-2xl font-semibold">Webhook Events Reference</h1>
         <p className="mt-2 max-w-3xl text-sm text-slate-600">

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { Breadcrumb } from '@/components/breadcrumb';
 import { RoleNeeded } from '@/components/role-needed';
 import { RetryButton } from '@/components/webhooks/retry-button';
 import { StatusBadge } from '@/components/webhooks/status-badge';
@@ -49,17 +50,7 @@ export default async function DeliveryAttemptPage({ params }: { params: Promise<
 
   return (
     <div className="space-y-6">
-      <nav aria-label="Breadcrumb" className="text-sm">
-        <Link href="/settings/webhooks" className="text-brand-700 hover:underline">
-          Webhooks
-        </Link>
-        <span className="text-slate-400"> / </span>
-        <Link href={`/settings/webhooks/${webhook.id}?tab=log`} className="text-brand-700 hover:underline">
-          {webhook.name}
-        </Link>
-        <span className="text-slate-400"> / </span>
-        <span className="text-slate-600">Delivery</span>
-      </nav>
+      <Breadcrumb trail={[{ label: 'Webhooks', href: '/settings/webhooks' }, { label: webhook.name, href: `/settings/webhooks/${webhook.id}?tab=log` }, { label: 'Delivery' }]} />
 
       <div className="flex flex-wrap items-start justify-between gap-4">
         <div>

@@ -1,0 +1,76 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useState } from 'react';
+import { Button } from '@/components/ui/button';
+import { Dialog } from '@/components/ui/dialog';
+import { formatDateTime } from '@/lib/format';
+import { rollSecretAction } from '@/lib/webhooks/resilience-actions';
+
+/** Roll secret: a new secret, shown once; the previous one keeps signing for 24 hours. */
+export function RollSecretDialog({ webhookId }: { webhookId: string }) {
+  const router = useRouter();
+  const [open, setOpen] = useState(false);
+  const [rolled, setRolled] = useState<{ secret: string; previousValidUntil: Date }>();
+  const [error, setError] = useState<string>();
+  const [pending, setPending] = useState(false);
+
+  function onOpenChange(next: boolean) {
+    setOpen(next);
+    if (next) {
+      setRolled(undefined);
+      setError(undefined);
+    } else if (rolled) {
+      router.refresh();
+    }
+  }
+
+  async function roll() {
+    setPending(true);
+    const result = await rollSecretAction({ id: webhookId }).catch(() => null);
+    setPending(false);
+    if (!result?.ok) return setError(result?.formError ?? 'The secret could not be rolled.');
+    setRolled(result.data);
+  }
+
+  return (
+    <>
+      <Button variant="secondary" onClick={() => onOpenChange(true)}>
+        Roll secret
+      </Button>
+      <Dialog
+        open={open}
+        onOpenChange={onOpenChange}
+        title="Roll secret"
+        description="Kazinex generates a new secret and signs with it from now on. The current secret stays valid for 24 hours, so you can update your endpoint without failed verifications."
+      >
+        {rolled ? (
+          <div className="space-y-3 text-sm">
+            <p>Your new secret. Copy it now — it is shown only once here (Reveal shows it again later).</p>
+            <code className="block break-all rounded bg-slate-100 px-3 py-2 font-mono text-xs" data-testid="new-secret">
+              {rolled.secret}
+            </code>
+            <p className="text-slate-700" data-testid="previous-valid-until">
+              The previous secret is accepted until {formatDateTime(rolled.previousValidUntil)}.
+            </p>
+            <div className="flex justify-end">
+              <Button onClick={() => onOpenChange(false)}>Done</Button>
+            </div>
+          </div>
+        ) : (
+          <div className="space-y-3">
+            {error ? <p className="text-sm text-red-600">{error}</p> : null}
+            <div className="flex justify-end gap-2">
+              <Button variant="secondary" onClick={() => onOpenChange(false)}>
+                Cancel
+              </Button>
+              <Button onClick={roll} disabled={pending}>
+                {pending ? 'Rolling…' : 'Roll secret now'}
+              </Button>
+            </div>
+          </div>
+        )}
+      </Dialog>
+    </>
+  );
+}

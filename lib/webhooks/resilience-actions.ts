@@ -1,0 +1,42 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { z } from 'zod';
+import { adminAction, notFound } from '@/lib/auth/admin-action';
+import { reEnableWebhook, replaySkipped } from './re-enable';
+import { retryFailedSince } from './retry';
+import { rollSecret } from './roll-secret';
+
+const webhookId = z.object({ id: z.string().min(1).max(64) });
+
+export const reEnableWebhookAction = adminAction(webhookId, async ({ id }, { organisationId }) => {
+  if (!(await reEnableWebhook(organisationId, id))) return notFound;
+  revalidatePath('/settings/webhooks', 'layout');
+  return { ok: true, data: undefined };
+});
+
+export const replaySkippedAction = adminAction(webhookId, async ({ id }, { organisationId }) => {
+  const count = await replaySkipped(organisationId, id);
+  if (count === null) return notFound;
+  revalidatePath('/settings/webhooks', 'layout');
+  return { ok: true, data: { count } };
+});
+
+export const retryFailedSinceAction = adminAction(
+  webhookId.extend({
+    since: z.iso.datetime({ offset: true, message: 'Choose a date and time' }).refine((v) => new Date(v).getTime() <= Date.now(), 'Choose a time in the past'),
+  }),
+  async ({ id, since }, { organisationId }) => {
+    const count = await retryFailedSince(organisationId, id, new Date(since));
+    if (count === null) return notFound;
+    revalidatePath('/settings/webhooks', 'layout');
+    return { ok: true, data: { count } };
+  },
+);
+
+export const rollSecretAction = adminAction(webhookId, async ({ id }, { organisationId }) => {
+  const rolled = await rollSecret(organisationId, id);
+  if (!rolled) return notFound;
+  revalidatePath('/settings/webhooks', 'layout');
+  return { ok: true, data: rolled };
+});
