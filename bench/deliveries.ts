@@ -131,9 +131,10 @@ async function main() {
     const { organisationId, projectId, webhookIds } = await setUp(receiver.port, process.env.KAZINEX_ENCRYPTION_KEY);
     worker = await startWorker(database.url);
     const batch = process.env.WEBHOOKS_WORKER_BATCH_SIZE ?? '16';
-    const loops = process.env.WEBHOOKS_WORKER_CONCURRENCY ?? '4';
+    const loops = process.env.WEBHOOKS_WORKER_CONCURRENCY ?? '8';
+    const perWebhook = process.env.WEBHOOKS_WEBHOOK_CONCURRENCY ?? '4';
     console.log(`  PostgreSQL: ${database.description}`);
-    console.log(`  worker: batches of ${batch} jobs (up to 25 deliveries each), ${loops} loops, NODE_OPTIONS=${WORKER_NODE_OPTIONS || '(none)'}`);
+    console.log(`  worker: batches of ${batch} jobs (up to 25 deliveries each), ${loops} loops, at most ${perWebhook} jobs per webhook, NODE_OPTIONS=${WORKER_NODE_OPTIONS || '(none)'}`);
     console.log(`  ${WEBHOOKS} webhooks on one loopback receiver process\n`);
 
     // 1. Throughput: publish everything in batches while the worker drains the queue.

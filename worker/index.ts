@@ -75,23 +75,30 @@ async function main() {
     }
   };
 
-  // Full batches are fetched back to back (burstWhenBatchFull); several loops keep the
-  // database and the network busy at the same time. A loop waits for its whole batch, so one
-  // webhook may hold only a few jobs at once (groupConcurrency, counted across all workers): an
-  // endpoint that hangs ties up those loops for one time limit, never all of them.
-  await boss.work(
-    QUEUES.deliveries,
-    {
-      batchSize: config.WEBHOOKS_WORKER_BATCH_SIZE,
-      burstWhenBatchFull: true,
-      localConcurrency: config.WEBHOOKS_WORKER_CONCURRENCY,
-      groupConcurrency: config.WEBHOOKS_WEBHOOK_CONCURRENCY,
-      pollingIntervalSeconds: 1,
-      // A retry's NOTIFY fires when it is scheduled, not when it falls due: polling finds it, so poll often.
-      notifyPollingIntervalSeconds: 1,
-    },
-    handle,
-  );
+  // Several loops keep the database and the network busy at the same time. A loop waits for
+  // its whole batch, so one webhook may hold only a few jobs at once (groupConcurrency, counted
+  // across all workers): an endpoint that hangs ties up at most those loops for one time limit.
+  // A capped fetch comes back short, which would send the loop to sleep until its next poll
+  // while the webhook's backlog waits; so each loop fetches again at once after any non-empty
+  // batch, and sleeps only when a fetch finds nothing.
+  for (let i = 0; i < config.WEBHOOKS_WORKER_CONCURRENCY; i++) {
+    let loopId: string | undefined;
+    loopId = await boss.work(
+      QUEUES.deliveries,
+      {
+        batchSize: config.WEBHOOKS_WORKER_BATCH_SIZE,
+        burstWhenBatchFull: true,
+        groupConcurrency: config.WEBHOOKS_WEBHOOK_CONCURRENCY,
+        pollingIntervalSeconds: 1,
+        // A retry's NOTIFY fires when it is scheduled, not when it falls due: polling finds it, so poll often.
+        notifyPollingIntervalSeconds: 1,
+      },
+      async (jobs: Job<unknown>[]) => {
+        await handle(jobs);
+        if (loopId) boss.notifyWorker(loopId);
+      },
+    );
+  }
   // Send Test Event and Retry: small batches on their own loop, woken by NOTIFY, so an admin's
   // click is answered in milliseconds even behind a backlog.
   await boss.work(
