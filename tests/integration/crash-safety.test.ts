@@ -72,4 +72,32 @@ describe('crash safety', () => {
     const duplicates = received.length - DELIVERIES;
     console.log(`crash safety: ${receivedBeforeKill} requests before the kill; ${duplicates} duplicate receipts of ${DELIVERIES} deliveries`);
   });
+
+  it('two workers on one database share the work, each delivery sent once', async () => {
+    while (workers.length > 0) await workers.pop()!.stop();
+    const [a, b] = await Promise.all([startWorker(WORKER_ENV), startWorker(WORKER_ENV)]);
+    workers.push(a!, b!);
+    receiver.reply({ status: 200, delayMs: 20 });
+    const org = await createOrganisation();
+    const hooks = await Promise.all([0, 1, 2, 3].map((i) => createWebhook(org.organisationId, { url: `${receiver.url}/shared-${i}`, events: ['workflow.completed'] })));
+    const published = await publishEvents(
+      Array.from({ length: 100 }, () => ({ organisationId: org.organisationId, projectId: org.projectId, type: 'workflow.completed', data: completedData })),
+    );
+    if (!published.ok) throw new Error('publish failed');
+    const ids = new Set(published.events.flatMap((e) => e.deliveryIds));
+    expect(ids.size).toBe(100 * hooks.length);
+    await receiver.waitFor((all) => all.filter((r) => ids.has(String(r.headers['x-kazinex-delivery']))).length >= ids.size, 15_000);
+    await waitFor(
+      async () => {
+        const [done] = await getDb()
+          .select({ n: sql<number>`count(*)::int` })
+          .from(deliveries)
+          .where(and(inArray(deliveries.id, [...ids]), eq(deliveries.status, 'succeeded')));
+        return done!.n === ids.size;
+      },
+      'every delivery to succeed',
+    );
+    const received = receiver.requests.filter((r) => ids.has(String(r.headers['x-kazinex-delivery'])));
+    expect(received).toHaveLength(ids.size);
+  });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { AddressRefusedError } from '@/lib/webhooks/pinned-lookup';
 import { describeRequestError, isStaleSocketError } from '@/lib/webhooks/request-errors';
 
 const err = (code: string, message = code, extra: object = {}) => Object.assign(new Error(message), { code, ...extra });
@@ -7,6 +8,12 @@ describe('describeRequestError', () => {
   it('names DNS failures', () => {
     expect(describeRequestError(err('ENOTFOUND', 'getaddrinfo ENOTFOUND nope.invalid'), 'nope.invalid')).toBe(
       'DNS lookup failed: the host "nope.invalid" could not be resolved (ENOTFOUND)',
+    );
+  });
+
+  it('shows a refused private address plainly, as the attempt error', () => {
+    expect(describeRequestError(new AddressRefusedError('169.254.169.254'), 'metadata.example.com')).toBe(
+      'Refused to connect to 169.254.169.254: a private or reserved address',
     );
   });
 
