@@ -21,7 +21,7 @@ const envSchema = z.object({
   /** Delivery jobs one worker loop fetches at once; each holds up to 25 deliveries to one webhook. */
   WEBHOOKS_WORKER_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(16),
   /** Worker loops per worker process, each fetching, sending and recording its own batches. */
-  WEBHOOKS_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+  WEBHOOKS_WORKER_CONCURRENCY: z.coerce.number().int().min(2).max(64).default(8),
   /**
    * Delivery jobs of one webhook in flight at once, across all workers. Below the loops of one
    * worker (a loop waits for its whole batch), so an endpoint that hangs holds at most this many

@@ -103,7 +103,8 @@ async function main() {
   // click is answered in milliseconds even behind a backlog.
   await boss.work(
     QUEUES.interactive,
-    { batchSize: 20, burstWhenBatchFull: true, localConcurrency: 2, pollingIntervalSeconds: 0.5, notifyPollingIntervalSeconds: 5 },
+    // One job per webhook at a time: test events to a hanging endpoint hold one loop, never both.
+    { batchSize: 20, burstWhenBatchFull: true, localConcurrency: 2, groupConcurrency: 1, pollingIntervalSeconds: 0.5, notifyPollingIntervalSeconds: 5 },
     handle,
   );
   await boss.schedule(RETENTION_QUEUE, RETENTION_CRON, null, { tz: 'UTC' });
