@@ -54,7 +54,10 @@ export const updateWebhook = adminAction(webhookEditFormSchema, async (input, { 
         url: input.url,
         active: input.active,
         updatedAt: new Date(),
-        ...(input.secret ? { secretCiphertext: seal(input.secret, env().KAZINEX_ENCRYPTION_KEY) } : {}),
+        // A secret typed in by the admin replaces any rolled-out one still in its overlap, too.
+        ...(input.secret
+          ? { secretCiphertext: seal(input.secret, env().KAZINEX_ENCRYPTION_KEY), previousSecretCiphertext: null, previousSecretExpiresAt: null }
+          : {}),
       })
       .where(and(eq(webhooks.organisationId, organisationId), eq(webhooks.id, input.id)))
       .returning({ id: webhooks.id });
