@@ -133,4 +133,19 @@ test('Roll secret shows the new secret once and both secrets sign during the ove
     const verifier = new Webhook(`whsec_${Buffer.from(secret).toString('base64')}`);
     expect(() => verifier.verify(delivery.body.toString('utf8'), delivery.headers as Record<string, string>)).not.toThrow();
   }
+
+  // A secret the admin types in replaces both at once: no overlap is left.
+  const typed = 'wh_typed_by_admin_0123456789';
+  await page.getByRole('button', { name: 'Edit' }).click();
+  await page.getByRole('dialog').getByLabel('Secret').fill(typed);
+  await page.getByRole('dialog').getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('dialog')).toBeHidden();
+  await expect(page.getByTestId('previous-secret-note')).toBeHidden();
+  const count = receiver.requests.length;
+  await page.getByRole('button', { name: 'Send Test Event' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Send', exact: true }).click();
+  await expect(page.getByRole('dialog').getByLabel('Test event outcome')).toContainText('success');
+  const after = (await receiver.waitFor((r) => r.length > count)).at(-1)!;
+  expect((after.headers['webhook-signature'] as string).split(' ')).toHaveLength(1);
+  expect(verifyWithTutorialPython(after.body, after.headers['x-kazinex-signature'] as string, typed)).toBe(true);
 });
