@@ -147,6 +147,7 @@ test('the Delivery Log filters by status and event type', async ({ page }) => {
   await expect(log).not.toContainText('document.created');
 
   await page.getByLabel('Status').selectOption('');
+  await expect(log.getByRole('row')).toHaveCount(3);
   await page.getByLabel('Event type').selectOption('document.created');
   await expect(log.getByRole('row')).toHaveCount(2);
   await expect(log).toContainText('204');

@@ -227,7 +227,7 @@ test('edit keeps the secret unless replaced; deactivate and delete work', async 
   expect(after!.secretCiphertext).toBe(before!.secretCiphertext);
 
   await page.getByRole('button', { name: 'Deactivate' }).click();
-  await expect(page.getByRole('button', { name: 'Activate' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Activate', exact: true })).toBeVisible();
   const [inactive] = await database.db.select().from(webhooks).where(eq(webhooks.id, id));
   expect(inactive!.active).toBe(false);
 
