@@ -6,66 +6,21 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import postgres from 'postgres';
 import { runMigrations } from '@/db/migrate';
-import { startEmbeddedPostgres } from './lib/embedded-postgres';
+import { freePort, scratchDatabase } from './lib/scratch-database';
 
 const root = path.resolve(import.meta.dirname, '..');
 process.env.NEXT_TELEMETRY_DISABLED ??= '1';
 const only = process.argv[2] as 'unit' | 'e2e' | undefined;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve) => {
     const child = spawn(path.join(root, 'node_modules', '.bin', command), args, { cwd: root, env, stdio: 'inherit' });
     child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
-}
-
-type Database = { url: string; drop: () => Promise<void> };
-
-async function testDatabase(): Promise<Database> {
-  const name = `kazinex_test_${randomBytes(4).toString('hex')}`;
-  const serverUrl = process.env.DATABASE_URL;
-  if (serverUrl) {
-    const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database ${name}`);
-    await admin.end();
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    return {
-      url: url.toString(),
-      drop: async () => {
-        const sql = postgres(serverUrl, { max: 1, onnotice: () => {} });
-        await sql.unsafe(`drop database if exists ${name} with (force)`);
-        await sql.end();
-      },
-    };
-  }
-  const dir = mkdtempSync(path.join(tmpdir(), 'kazinex-pg-'));
-  chmodSync(dir, 0o755); // PostgreSQL runs as its own user when the suite runs as root
-  const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'data'), port: await freePort(), database: name, persistent: false });
-  return {
-    url: pg.url,
-    drop: async () => {
-      await pg.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
 }
 
 type Tally = { passed: number; failed: number; skipped: number };
@@ -83,7 +38,7 @@ function readPlaywright(file: string): Tally | undefined {
 }
 
 async function main() {
-  const db = await testDatabase();
+  const db = await scratchDatabase('kazinex_test');
   const reports = mkdtempSync(path.join(tmpdir(), 'kazinex-reports-'));
   let exitCode = 0;
   const tallies: Tally[] = [];

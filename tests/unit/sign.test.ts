@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { buildEventBody } from '@/lib/webhooks/payload';
 import { kazinexSignature, signedHeaders, standardWebhooksSignature, USER_AGENT } from '@/lib/webhooks/sign';
 import packageJson from '@/package.json';
+import { verifyWithTutorialPython } from '../support/python-verify';
 
 const secret = 'wh_prod_a8f3x9q2m7k1z5v0';
 const body = buildEventBody({
@@ -15,24 +15,7 @@ const body = buildEventBody({
   data: { workflow_id: 'wf_001', document_id: 'doc_001', document_number: 'STR-DWG-ZA-0001', status: 'completed', outcome: 'approved' },
 });
 
-// The tutorial's Step 5 code, unchanged, driven from the command line.
-const TUTORIAL_VERIFY = `
-import hmac, hashlib
-def verify_signature(payload_body: bytes, signature_header: str, secret: str) -> bool:
-    expected = hmac.new(
-        secret.encode(),
-        payload_body,
-        hashlib.sha256
-    ).hexdigest()
-    received = signature_header.replace("sha256=", "")
-    return hmac.compare_digest(expected, received)
-
-import sys
-print(verify_signature(sys.stdin.buffer.read(), sys.argv[1], sys.argv[2]))
-`;
-
-const pythonVerifies = (payload: string | Buffer, header: string, key: string) =>
-  execFileSync('python3', ['-c', TUTORIAL_VERIFY, header, key], { input: payload }).toString().trim() === 'True';
+const pythonVerifies = (payload: string | Buffer, header: string, key: string) => verifyWithTutorialPython(Buffer.from(payload), header, key);
 
 describe('X-Kazinex-Signature', () => {
   it('is sha256= and the lowercase hex HMAC-SHA256 of the raw body', () => {
