@@ -3,22 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { LookupAddress, LookupOptions } from 'node:dns';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ADDRESS_REFUSED, AddressRefusedError, pinnedLookup, type PinnedLookupOptions } from '@/lib/webhooks/pinned-lookup';
-import { vetEndpointUrl, type ResolvedAddress, type Resolver } from '@/lib/webhooks/url-guard';
-
-const v4 = (address: string): ResolvedAddress => ({ address, family: 4 });
-const v6 = (address: string): ResolvedAddress => ({ address, family: 6 });
-
-/** A resolver answering from a fixed table, recording what it was asked. */
-function tableResolver(table: Record<string, ResolvedAddress[]>) {
-  const asked: string[] = [];
-  const resolver: Resolver = async (hostname) => {
-    asked.push(hostname);
-    const answer = table[hostname];
-    if (!answer) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
-    return answer;
-  };
-  return { resolver, asked };
-}
+import { vetEndpointUrl, type Resolver } from '@/lib/webhooks/url-guard';
+import { tableResolver, v4, v6 } from '../support/resolver';
 
 type LookupAnswer = { err: NodeJS.ErrnoException | null; address: string | LookupAddress[]; family?: number };
 

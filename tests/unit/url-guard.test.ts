@@ -1,20 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isBlockedAddress, vetEndpointUrl, type ResolvedAddress, type Resolver } from '@/lib/webhooks/url-guard';
-
-/** A resolver answering from a fixed table, recording what it was asked. */
-function fakeResolver(table: Record<string, ResolvedAddress[]>) {
-  const asked: string[] = [];
-  const resolver: Resolver = async (hostname) => {
-    asked.push(hostname);
-    const answer = table[hostname];
-    if (!answer) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
-    return answer;
-  };
-  return { resolver, asked };
-}
-
-const v4 = (address: string): ResolvedAddress => ({ address, family: 4 });
-const v6 = (address: string): ResolvedAddress => ({ address, family: 6 });
+import { isBlockedAddress, vetEndpointUrl } from '@/lib/webhooks/url-guard';
+import { tableResolver, v4, v6 } from '../support/resolver';
 
 describe('isBlockedAddress', () => {
   it.each([
@@ -55,7 +41,7 @@ describe('isBlockedAddress', () => {
 });
 
 describe('vetEndpointUrl', () => {
-  const { resolver } = fakeResolver({
+  const { resolver } = tableResolver({
     'hooks.example.com': [v4('93.184.215.14'), v6('2606:4700::1111')],
     'internal.example.com': [v4('10.0.0.5')],
     'mixed.example.com': [v4('93.184.215.14'), v4('192.168.1.20')],
@@ -105,7 +91,7 @@ describe('vetEndpointUrl', () => {
     'https://[fe80::1]/hook',
     'https://[fd00::1]/hook',
   ])('refuses the IP literal in %s without asking DNS', async (url) => {
-    const { resolver: spy, asked } = fakeResolver({});
+    const { resolver: spy, asked } = tableResolver({});
     const vetted = await vetEndpointUrl(url, { allowPrivate: false, resolver: spy });
     expect(vetted.ok).toBe(false);
     if (!vetted.ok) expect(vetted.error).toContain('a private or reserved address');
