@@ -19,6 +19,16 @@ export function getDb(): Database {
   return globalForDb.kazinexDb.db;
 }
 
+/**
+ * LISTENs on a channel over a connection of its own, which reconnects by itself; `onListen` runs
+ * on every (re)connect, when notifications sent while it was down may have been missed.
+ */
+export async function listen(channel: string, onNotify: (payload: string) => void, onListen: () => void): Promise<() => Promise<void>> {
+  getDb();
+  const { unlisten } = await globalForDb.kazinexDb!.sql.listen(channel, onNotify, onListen);
+  return unlisten;
+}
+
 export async function closeDb(): Promise<void> {
   const current = globalForDb.kazinexDb;
   globalForDb.kazinexDb = undefined;

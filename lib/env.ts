@@ -18,14 +18,14 @@ const envSchema = z.object({
   WEBHOOKS_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   WEBHOOKS_RETRY_SCHEDULE: schedule.default([5, 300, 1800, 7200, 18000, 36000, 36000]),
   WEBHOOKS_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
-  /** Delivery jobs one worker loop fetches at once; each holds up to 25 deliveries to one webhook. */
+  /** Delivery jobs a worker takes with one fetch; each holds up to 25 deliveries to one webhook. */
   WEBHOOKS_WORKER_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(16),
-  /** Worker loops per worker process, each fetching, sending and recording its own batches. */
-  WEBHOOKS_WORKER_CONCURRENCY: z.coerce.number().int().min(2).max(64).default(8),
+  /** Delivery jobs in flight in one worker process at once; each is recorded as soon as its attempts finish. */
+  WEBHOOKS_WORKER_CONCURRENCY: z.coerce.number().int().min(2).max(1000).default(64),
   /**
-   * Delivery jobs of one webhook in flight at once, across all workers. Below the loops of one
-   * worker (a loop waits for its whole batch), so an endpoint that hangs holds at most this many
-   * loops and healthy webhooks keep moving on the others.
+   * Delivery jobs of one webhook in flight at once, across all workers. Below a worker's own
+   * limit, so an endpoint that hangs holds at most this many of its slots and healthy webhooks
+   * keep moving in the others.
    */
   WEBHOOKS_WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   /** Seconds after which an unfinished job counts as lost with its worker and runs again; default: the time limit plus 15 s. */
@@ -50,7 +50,7 @@ export function env(): Env {
   }
   const data = parsed.data;
   if (data.WEBHOOKS_WEBHOOK_CONCURRENCY >= data.WEBHOOKS_WORKER_CONCURRENCY) {
-    throw new Error('Invalid configuration:\n  WEBHOOKS_WEBHOOK_CONCURRENCY: must be below WEBHOOKS_WORKER_CONCURRENCY, or one hanging endpoint could hold every loop');
+    throw new Error('Invalid configuration:\n  WEBHOOKS_WEBHOOK_CONCURRENCY: must be below WEBHOOKS_WORKER_CONCURRENCY, or one hanging endpoint could hold every slot of a worker');
   }
   cached = data;
   return cached;

@@ -2,50 +2,21 @@
  * The delivery worker: its own Node process running pg-boss jobs. The web app never delivers
  * inside a request. SIGTERM/SIGINT stop fetching and let in-flight attempts finish and be recorded.
  */
-import type { Job } from 'pg-boss';
-import { z } from 'zod';
-import { closeDb } from '@/db/client';
-import { attemptTriggerEnum } from '@/db/schema';
+import { closeDb, listen } from '@/db/client';
 import { env } from '@/lib/env';
-import { createBoss, ensureQueues, QUEUES, RETENTION_QUEUE } from '@/lib/queue/boss';
-import { deliverBatch, type DeliveryContext } from '@/lib/webhooks/deliver';
-import type { DeliveryRequest } from '@/lib/webhooks/enqueue';
+import { createBoss, ensureQueues, JOBS_CHANNEL, QUEUES, RETENTION_QUEUE } from '@/lib/queue/boss';
+import type { DeliveryContext } from '@/lib/webhooks/deliver';
 import { pruneDeliveryLog } from '@/lib/webhooks/prune-log';
-
-const jobDataSchema = z.object({
-  deliveryIds: z.array(z.string().min(1)),
-  trigger: z.enum(attemptTriggerEnum.enumValues),
-  attempt: z.number().int().min(1).optional(),
-});
+import { DeliveryPump } from './pump';
 
 /** Daily, at a quiet minute: the Delivery Log retention run. */
 const RETENTION_CRON = '17 3 * * *';
 
-/** The attempts a batch of jobs asks for; a job that is not a delivery job is logged and skipped. */
-function attemptsOf(jobs: Job<unknown>[]): DeliveryRequest[] {
-  return jobs.flatMap((job) => {
-    const parsed = jobDataSchema.safeParse(job.data);
-    if (!parsed.success) {
-      console.error(`[worker] ignoring job ${job.id}: its data is not a delivery job`);
-      return [];
-    }
-    const { trigger, attempt } = parsed.data;
-    return parsed.data.deliveryIds.map((deliveryId) => ({ deliveryId, trigger, attempt }));
-  });
-}
-
-/** The database's own message, not drizzle's wrapper: that one repeats the query parameters (request bodies) into the log. */
-function describeFailure(err: unknown): string {
-  const cause = (err as { cause?: unknown } | undefined)?.cause;
-  const source = cause instanceof Error ? cause : err;
-  const code = (source as { code?: unknown }).code;
-  return `${source instanceof Error ? source.message : String(source)}${typeof code === 'string' ? ` (${code})` : ''}`;
-}
-
 async function main() {
   const config = env();
   const boss = createBoss(config.DATABASE_URL, {
-    useListenNotify: true,
+    // The delivery pumps listen for their own NOTIFY; pg-boss's own work here is the daily retention run.
+    useListenNotify: false,
     max: 8,
     instanceName: 'delivery-worker',
     // Expired jobs (their worker died mid-attempt) are found on these passes and run again.
@@ -65,48 +36,26 @@ async function main() {
     encryptionKey: config.KAZINEX_ENCRYPTION_KEY,
     retrySchedule: config.WEBHOOKS_RETRY_SCHEDULE,
   };
-  const handle = async (jobs: Job<unknown>[]) => {
-    try {
-      await deliverBatch(attemptsOf(jobs), ctx);
-    } catch (err) {
-      // pg-boss retries the jobs; say why, since the retry re-sends their deliveries.
-      console.error(`[worker] a batch of ${jobs.length} jobs failed and will be retried: ${describeFailure(err)}`);
-      throw err;
-    }
-  };
-
-  // Several loops keep the database and the network busy at the same time. A loop waits for
-  // its whole batch, so one webhook may hold only a few jobs at once (groupConcurrency, counted
-  // across all workers): an endpoint that hangs ties up at most those loops for one time limit.
-  // A capped fetch comes back short, which would send the loop to sleep until its next poll
-  // while the webhook's backlog waits; so each loop fetches again at once after any non-empty
-  // batch, and sleeps only when a fetch finds nothing.
-  for (let i = 0; i < config.WEBHOOKS_WORKER_CONCURRENCY; i++) {
-    let loopId: string | undefined;
-    loopId = await boss.work(
-      QUEUES.deliveries,
-      {
-        batchSize: config.WEBHOOKS_WORKER_BATCH_SIZE,
-        burstWhenBatchFull: true,
-        groupConcurrency: config.WEBHOOKS_WEBHOOK_CONCURRENCY,
-        pollingIntervalSeconds: 1,
-        // A retry's NOTIFY fires when it is scheduled, not when it falls due: polling finds it, so poll often.
-        notifyPollingIntervalSeconds: 1,
-      },
-      async (jobs: Job<unknown>[]) => {
-        await handle(jobs);
-        if (loopId) boss.notifyWorker(loopId);
-      },
-    );
-  }
-  // Send Test Event and Retry: small batches on their own loop, woken by NOTIFY, so an admin's
-  // click is answered in milliseconds even behind a backlog.
-  await boss.work(
-    QUEUES.interactive,
-    // One job per webhook at a time: test events to a hanging endpoint hold one loop, never both.
-    { batchSize: 20, burstWhenBatchFull: true, localConcurrency: 2, groupConcurrency: 1, pollingIntervalSeconds: 0.5, notifyPollingIntervalSeconds: 5 },
-    handle,
+  const pumps = [
+    new DeliveryPump(boss, {
+      queue: QUEUES.deliveries,
+      fetchSize: config.WEBHOOKS_WORKER_BATCH_SIZE,
+      maxJobs: config.WEBHOOKS_WORKER_CONCURRENCY,
+      perWebhook: config.WEBHOOKS_WEBHOOK_CONCURRENCY,
+      // A retry falls due without a NOTIFY (it is sent when the retry is scheduled): look often.
+      pollMs: 1_000,
+      ctx,
+    }),
+    // Send Test Event and Retry have their own pump, woken by NOTIFY, so an admin's click is
+    // answered in milliseconds even behind a backlog; one job per webhook at a time.
+    new DeliveryPump(boss, { queue: QUEUES.interactive, fetchSize: 20, maxJobs: 40, perWebhook: 1, pollMs: 1_000, ctx }),
+  ];
+  const unlisten = await listen(
+    JOBS_CHANNEL,
+    (queue) => pumps.find((p) => p.queue === queue)?.wake(),
+    () => pumps.forEach((p) => p.wake()),
   );
+  for (const pump of pumps) pump.start();
   await boss.schedule(RETENTION_QUEUE, RETENTION_CRON, null, { tz: 'UTC' });
   await boss.work(RETENTION_QUEUE, { pollingIntervalSeconds: 60 }, async () => {
     const pruned = await pruneDeliveryLog({ retentionDays: config.WEBHOOKS_LOG_RETENTION_DAYS, now: new Date() });
@@ -119,7 +68,9 @@ async function main() {
     if (stopping) return;
     stopping = true;
     console.log('[worker] stopping: finishing in-flight attempts…');
-    await boss.stop({ graceful: true, timeout: config.WEBHOOKS_TIMEOUT_MS + 20_000 });
+    await unlisten();
+    await Promise.all(pumps.map((p) => p.stop()));
+    await boss.stop({ graceful: true, timeout: 20_000 });
     await closeDb();
     process.exit(0);
   };

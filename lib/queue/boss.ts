@@ -1,4 +1,6 @@
-import { PgBoss, type ConstructorOptions, type Queue } from 'pg-boss';
+import { PgBoss, type ConstructorOptions, type Db, type Queue } from 'pg-boss';
+import type postgres from 'postgres';
+import type { Transaction } from '@/db/client';
 import { env, jobExpireSeconds } from '@/lib/env';
 
 /**
@@ -12,12 +14,18 @@ export const QUEUES = {
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
+/**
+ * The channel publishers NOTIFY, with the queue's name as payload, in the transaction that inserts
+ * delivery jobs: the worker wakes at the commit instead of at its next poll.
+ */
+export const JOBS_CHANNEL = 'kazinex_webhook_jobs';
+
 /** The scheduled Delivery Log retention job (its own queue: it is not a delivery job). */
 export const RETENTION_QUEUE = 'webhook-log-retention';
 
 const queueOptions = (): Omit<Queue, 'name'> => ({
-  // A job insert emits one NOTIFY, so an idle worker starts at once instead of at its next poll.
-  notify: true,
+  // Publishers send their own NOTIFY on JOBS_CHANNEL (the worker fetches these queues itself).
+  notify: false,
   // An attempt takes at most WEBHOOKS_TIMEOUT_MS; a job still active well after that belonged to a
   // worker that died, and another worker takes it (its receiver may see those deliveries twice).
   expireInSeconds: jobExpireSeconds(env()),
@@ -71,4 +79,16 @@ export async function closePublisher(): Promise<void> {
   const current = globalForBoss.kazinexPublisher;
   globalForBoss.kazinexPublisher = undefined;
   if (current) await (await current.catch(() => undefined))?.stop({ graceful: false });
+}
+
+/**
+ * Runs pg-boss's statements (job inserts, completions) inside a transaction of ours, so they commit
+ * or roll back with it. Parameters are bound as pg-boss gives them, arrays whole: the statement
+ * text then does not change with the number of jobs, and each is prepared once per connection.
+ */
+export function inTransaction(tx: Transaction): Db {
+  const client = (tx._.session as unknown as { client: postgres.TransactionSql }).client;
+  return {
+    executeSql: async (text, values = []) => ({ rows: await client.unsafe(text, values as postgres.ParameterOrJSON<never>[], { prepare: true }) }),
+  };
 }

@@ -124,29 +124,44 @@ async function attempt(job: DeliveryRequest, delivery: LoadedDelivery, ctx: Deli
   };
 }
 
+/** What a set of jobs asks of the deliveries as they stand now: the attempts to make and the deliveries to keep as skipped. */
+export type AttemptPlan = { send: { job: DeliveryRequest; delivery: LoadedDelivery }[]; skipped: string[] };
+
 /**
- * Makes one batch of attempts: one query loads them, the POSTs run concurrently, one transaction
- * records every attempt, the retries they need and the webhooks' failure counters. A delivery that
- * no longer exists is dropped.
+ * Decides each requested attempt against its loaded delivery. A delivery that no longer exists is
+ * dropped. `inFlight` holds the automatic attempts already under way, and gains the plan's own: the
+ * same automatic attempt twice (a job re-run after its worker died, fetched beside or during the
+ * first) is sent once. The caller removes them again once they are recorded.
  */
-export async function deliverBatch(jobs: readonly DeliveryRequest[], ctx: DeliveryContext): Promise<void> {
-  const loaded = await loadDeliveries(jobs.map((j) => j.deliveryId));
-  const secrets: Secrets = new Map();
-  const skipped: LoadedDelivery[] = [];
-  const attempts: Promise<AttemptRecord>[] = [];
-  const automatic = new Set<string>();
+export function planAttempts(jobs: readonly DeliveryRequest[], loaded: ReadonlyMap<string, LoadedDelivery>, inFlight: Set<string>): AttemptPlan {
+  const plan: AttemptPlan = { send: [], skipped: [] };
   for (const job of jobs) {
     const delivery = loaded.get(job.deliveryId);
     if (!delivery) continue;
-    // The same automatic attempt twice in one batch (a job re-run after its worker died): send it once.
-    if (job.trigger === 'automatic') {
-      if (automatic.has(delivery.id)) continue;
-      automatic.add(delivery.id);
-    }
+    const automatic = job.trigger === 'automatic';
+    if (automatic && inFlight.has(delivery.id)) continue;
     const next = verdict(job, delivery);
-    if (next === 'send') attempts.push(attempt(job, delivery, ctx, secrets));
-    else if (next === 'skip') skipped.push(delivery);
+    if (next === 'send') {
+      plan.send.push({ job, delivery });
+      if (automatic) inFlight.add(delivery.id);
+    } else if (next === 'skip') {
+      plan.skipped.push(delivery.id);
+    }
   }
-  const records = await Promise.all(attempts);
-  await recordAttempts(records, { skipped: skipped.map((d) => d.id) });
+  return plan;
+}
+
+/** Makes a plan's attempts concurrently; one decryption per webhook however many there are. */
+export function makeAttempts(plan: AttemptPlan, ctx: DeliveryContext): Promise<AttemptRecord[]> {
+  const secrets: Secrets = new Map();
+  return Promise.all(plan.send.map(({ job, delivery }) => attempt(job, delivery, ctx, secrets)));
+}
+
+/**
+ * Makes one batch of attempts outside the queue (tests that drive the engine with an injected
+ * clock): one query loads them, the POSTs run concurrently, one transaction records them.
+ */
+export async function deliverBatch(jobs: readonly DeliveryRequest[], ctx: DeliveryContext): Promise<void> {
+  const plan = planAttempts(jobs, await loadDeliveries(jobs.map((j) => j.deliveryId)), new Set());
+  await recordAttempts(await makeAttempts(plan, ctx), { skipped: plan.skipped });
 }

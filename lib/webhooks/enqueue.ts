@@ -1,8 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { fromDrizzle } from 'pg-boss';
 import type { Transaction } from '@/db/client';
 import type { AttemptTrigger } from '@/db/schema';
-import { getPublisher, QUEUES } from '@/lib/queue/boss';
+import { getPublisher, inTransaction, JOBS_CHANNEL, QUEUES, type QueueName } from '@/lib/queue/boss';
 
 /**
  * A delivery job: up to DELIVERIES_PER_JOB deliveries to one webhook. Carrying several per job
@@ -46,6 +45,11 @@ export function toJobs(deliveries: readonly DeliveryToEnqueue[]): { data: Delive
   return jobs;
 }
 
+/** Wakes the worker at the commit: one NOTIFY per queue that gained jobs it can start now. */
+async function notifyWorker(tx: Transaction, queues: readonly QueueName[]): Promise<void> {
+  await tx.execute(sql`select pg_notify(${JOBS_CHANNEL}, q) from unnest(${sql.param([...queues])}::text[]) as q`);
+}
+
 /**
  * Inserts delivery jobs through the caller's transaction, so they exist exactly when the deliveries
  * they point at commit. Automatic deliveries use the bulk queue; tests and manual retries the
@@ -54,11 +58,19 @@ export function toJobs(deliveries: readonly DeliveryToEnqueue[]): { data: Delive
 export async function enqueueDeliveries(tx: Transaction, deliveries: readonly DeliveryToEnqueue[], { bulk = false } = {}): Promise<void> {
   if (deliveries.length === 0) return;
   const boss = await getPublisher();
-  const db = fromDrizzle(tx, sql);
+  const db = inTransaction(tx);
   const automatic = deliveries.filter((d) => bulk || d.trigger === 'automatic');
   const interactive = deliveries.filter((d) => !bulk && d.trigger !== 'automatic');
-  if (automatic.length > 0) await boss.insert(QUEUES.deliveries, toJobs(automatic), { db });
-  if (interactive.length > 0) await boss.insert(QUEUES.interactive, toJobs(interactive), { db });
+  const queues: QueueName[] = [];
+  if (automatic.length > 0) {
+    await boss.insert(QUEUES.deliveries, toJobs(automatic), { db });
+    queues.push(QUEUES.deliveries);
+  }
+  if (interactive.length > 0) {
+    await boss.insert(QUEUES.interactive, toJobs(interactive), { db });
+    queues.push(QUEUES.interactive);
+  }
+  await notifyWorker(tx, queues);
 }
 
 /** An automatic retry: one job per delivery, since each has its own jittered due time. */
@@ -75,6 +87,8 @@ export async function scheduleRetries(tx: Transaction, retries: readonly Schedul
       group: { id: r.webhookId },
       startAfter: r.startAfter,
     })),
-    { db: fromDrizzle(tx, sql) },
+    { db: inTransaction(tx) },
   );
+  // A retry due at once (a replay resuming its schedule) should not wait for the worker's next poll.
+  if (retries.some((r) => r.startAfter.getTime() <= Date.now())) await notifyWorker(tx, [QUEUES.deliveries]);
 }

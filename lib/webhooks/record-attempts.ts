@@ -110,6 +110,11 @@ async function recordIn(tx: Transaction, records: readonly AttemptRecord[], opti
 export type RecordOptions = {
   /** Deliveries the batch kept as skipped (their webhook is disabled) instead of attempting. */
   skipped?: readonly string[];
+  /**
+   * Runs in the same transaction after the records: the worker completes the queue jobs the
+   * attempts came from, so a job is done exactly when its attempts are stored.
+   */
+  settle?: (tx: Transaction) => Promise<unknown>;
 };
 
 /** The PostgreSQL error code, looking through drizzle's wrapper (which keeps the driver's error as `cause`). */
@@ -126,10 +131,13 @@ const isDeadlock = (err: unknown) => ['40P01', '40001'].includes(pgErrorCode(err
  * failure counters, disabling), in one transaction of a few statements whatever the batch size.
  */
 export async function recordAttempts(records: readonly AttemptRecord[], options: RecordOptions = {}): Promise<void> {
-  if (records.length === 0 && (options.skipped ?? []).length === 0) return;
+  if (records.length === 0 && (options.skipped ?? []).length === 0 && !options.settle) return;
   for (let tries = 1; ; tries++) {
     try {
-      await getDb().transaction((tx) => recordIn(tx, records, options));
+      await getDb().transaction(async (tx) => {
+        await recordIn(tx, records, options);
+        await options.settle?.(tx);
+      });
       return;
     } catch (err) {
       if (!isDeadlock(err) || tries >= 3) throw err;

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDb } from '@/db/client';
 import { closePublisher } from '@/lib/queue/boss';
 import { publishEvent, publishEvents } from '@/lib/webhooks/publish';
+import { deliveryById, waitForAttempts } from '../support/deliveries';
 import { completedData, createOrganisation, createWebhook } from '../support/fixtures';
 import { startReceiver, type Receiver } from '../support/receiver';
 import { startWorker, type RunningWorker } from '../support/worker';
@@ -54,5 +55,25 @@ describe('isolation between webhooks', () => {
     expect(lastHealthy).toBeLessThan(firstSlow + TIMEOUT_MS);
     // The cap held: before the first time limit passed, the hanging webhook had only its share of jobs in flight.
     expect(slow.requests.filter((r) => r.receivedAt < firstSlow + TIMEOUT_MS).length).toBeLessThanOrEqual(WEBHOOK_CONCURRENCY);
+  });
+
+  it('records a healthy delivery as soon as it is answered, even when it was fetched with one that hangs', async () => {
+    const org = await createOrganisation();
+    const hanging = await createWebhook(org.organisationId, { url: `${slow.url}/beside`, events: ['workflow.completed'] });
+    const answering = await createWebhook(org.organisationId, { url: `${healthy.url}/beside`, events: ['workflow.completed'] });
+    // One event, two deliveries: their jobs are inserted together and woken by one NOTIFY.
+    const started = Date.now();
+    const published = await publishEvent({ organisationId: org.organisationId, projectId: org.projectId, type: 'workflow.completed', data: completedData });
+    if (!published.ok) throw new Error('publish failed');
+    const byWebhook = await Promise.all(published.deliveryIds.map(deliveryById));
+    const toHealthy = byWebhook.find((d) => d?.webhookId === answering.id)!.id;
+    const toHanging = byWebhook.find((d) => d?.webhookId === hanging.id)!.id;
+
+    await slow.waitFor((all) => all.some((r) => r.path === '/beside'), TIMEOUT_MS);
+    const [attempt] = await waitForAttempts(toHealthy, 1, TIMEOUT_MS * 2);
+    expect(Date.now() - started).toBeLessThan(TIMEOUT_MS);
+    expect(attempt).toMatchObject({ success: true, responseStatus: 200 });
+    // The hanging one is still on the wire, unrecorded, until its own time limit.
+    expect(await deliveryById(toHanging)).toMatchObject({ status: 'pending', attemptCount: 0 });
   });
 });

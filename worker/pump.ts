@@ -1,0 +1,228 @@
+import type { Job, PgBoss } from 'pg-boss';
+import { z } from 'zod';
+import { attemptTriggerEnum } from '@/db/schema';
+import { inTransaction, type QueueName } from '@/lib/queue/boss';
+import { makeAttempts, planAttempts, type DeliveryContext } from '@/lib/webhooks/deliver';
+import type { DeliveryRequest } from '@/lib/webhooks/enqueue';
+import { loadDeliveries } from '@/lib/webhooks/load-deliveries';
+import { recordAttempts, type AttemptRecord } from '@/lib/webhooks/record-attempts';
+
+const jobDataSchema = z.object({
+  deliveryIds: z.array(z.string().min(1)),
+  trigger: z.enum(attemptTriggerEnum.enumValues),
+  attempt: z.number().int().min(1).optional(),
+});
+
+/** The attempts a job asks for; a job that is not a delivery job asks for none (and is completed). */
+function requestsOf(job: Job<unknown>): DeliveryRequest[] {
+  const parsed = jobDataSchema.safeParse(job.data);
+  if (!parsed.success) {
+    console.error(`[worker] ignoring job ${job.id}: its data is not a delivery job`);
+    return [];
+  }
+  const { trigger, attempt } = parsed.data;
+  return parsed.data.deliveryIds.map((deliveryId) => ({ deliveryId, trigger, attempt }));
+}
+
+/** The database's own message, not drizzle's wrapper: that one repeats the query parameters (request bodies) into the log. */
+export function describeFailure(err: unknown): string {
+  const cause = (err as { cause?: unknown } | undefined)?.cause;
+  const source = cause instanceof Error ? cause : err;
+  const code = (source as { code?: unknown }).code;
+  return `${source instanceof Error ? source.message : String(source)}${typeof code === 'string' ? ` (${code})` : ''}`;
+}
+
+export type PumpOptions = {
+  queue: QueueName;
+  /** Jobs taken by one fetch. */
+  fetchSize: number;
+  /** Jobs in flight in this process at once. */
+  maxJobs: number;
+  /** Jobs of one webhook (a job's group) in flight at once, across every worker. */
+  perWebhook: number;
+  /** How long an idle pump waits for a NOTIFY before it looks again (retries fall due without one). */
+  pollMs: number;
+  ctx: DeliveryContext;
+};
+
+/** A job whose attempts are all made, waiting to be recorded and completed. */
+type Finished = { job: Job<unknown>; records: AttemptRecord[]; skipped: string[]; automatic: string[] };
+
+/** Transactions recording finished jobs at once; a few overlap the database's work with the network's. */
+const RECORDERS = 2;
+
+/**
+ * Moves one queue's delivery jobs through three stages that never wait for each other's batches:
+ * a fetch loop takes jobs while there is room (one query loads all their deliveries), each job's
+ * POSTs run as soon as they are loaded, and each finished job joins the next recording transaction,
+ * which stores its attempts and completes it in pg-boss together. A job leaves its webhook's slot
+ * the moment it is recorded, whatever its neighbours in the fetch are doing, so an endpoint that
+ * hangs holds only its own jobs, and healthy ones are recorded as soon as they answer.
+ */
+export class DeliveryPump {
+  readonly #boss: PgBoss;
+  readonly #options: PumpOptions;
+  #inFlight = 0;
+  /** Automatic attempts under way here, so a re-run job fetched meanwhile does not send them again. */
+  readonly #automatic = new Set<string>();
+  #finished: Finished[] = [];
+  #recorders = 0;
+  #stopping = false;
+  #woken = false;
+  #wake: (() => void) | null = null;
+  #drained: (() => void) | null = null;
+  #loop: Promise<void> | null = null;
+
+  constructor(boss: PgBoss, options: PumpOptions) {
+    this.#boss = boss;
+    this.#options = options;
+  }
+
+  get queue(): QueueName {
+    return this.#options.queue;
+  }
+
+  start(): void {
+    this.#loop ??= this.#fetchLoop();
+  }
+
+  /** New jobs may be waiting (a NOTIFY, or a job of ours left its webhook's slot): fetch now. */
+  wake(): void {
+    this.#woken = true;
+    const wake = this.#wake;
+    this.#wake = null;
+    wake?.();
+  }
+
+  /** Stops fetching and resolves once every job in flight is recorded (or handed back to pg-boss). */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    this.wake();
+    await this.#loop;
+    if (this.#inFlight > 0) await new Promise<void>((resolve) => (this.#drained = resolve));
+  }
+
+  #sleep(ms: number): Promise<void> {
+    if (this.#woken) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.#wake = null;
+        resolve();
+      }, ms);
+      this.#wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  async #fetchLoop(): Promise<void> {
+    const { queue, fetchSize, maxJobs, perWebhook, pollMs } = this.#options;
+    while (!this.#stopping) {
+      const room = maxJobs - this.#inFlight;
+      if (room <= 0) {
+        await this.#sleep(pollMs);
+        this.#woken = false;
+        continue;
+      }
+      this.#woken = false;
+      const wanted = Math.min(room, fetchSize);
+      let jobs: Job<unknown>[];
+      try {
+        jobs = await this.#boss.fetch(queue, { batchSize: wanted, groupConcurrency: perWebhook });
+      } catch (err) {
+        console.error(`[worker] fetching ${queue} jobs failed: ${describeFailure(err)}`);
+        await this.#sleep(pollMs);
+        continue;
+      }
+      if (jobs.length > 0) void this.#run(jobs);
+      // A short fetch means the queue is empty or its webhooks are at their limit: wait for a
+      // NOTIFY or for one of our jobs to leave its slot rather than asking again at once.
+      if (jobs.length < wanted) await this.#sleep(pollMs);
+    }
+  }
+
+  async #run(jobs: Job<unknown>[]): Promise<void> {
+    this.#inFlight += jobs.length;
+    const requests = jobs.map(requestsOf);
+    let loaded;
+    try {
+      loaded = await loadDeliveries(requests.flat().map((r) => r.deliveryId));
+    } catch (err) {
+      await this.#giveBack(jobs, err);
+      return;
+    }
+    jobs.forEach((job, i) => {
+      const plan = planAttempts(requests[i]!, loaded, this.#automatic);
+      const automatic = plan.send.filter((s) => s.job.trigger === 'automatic').map((s) => s.delivery.id);
+      makeAttempts(plan, this.#options.ctx).then(
+        (records) => this.#finish({ job, records, skipped: plan.skipped, automatic }),
+        (err: unknown) => {
+          for (const id of automatic) this.#automatic.delete(id);
+          void this.#giveBack([job], err);
+        },
+      );
+    });
+  }
+
+  #finish(done: Finished): void {
+    this.#finished.push(done);
+    if (this.#recorders < RECORDERS) void this.#record();
+  }
+
+  /** Records everything finished so far in one transaction, again while more keeps finishing. */
+  async #record(): Promise<void> {
+    this.#recorders++;
+    try {
+      while (this.#finished.length > 0) {
+        const batch = this.#finished;
+        this.#finished = [];
+        const jobs = batch.map((b) => ({ id: b.job.id, retryCount: b.job.retryCount }));
+        try {
+          await recordAttempts(
+            batch.flatMap((b) => b.records),
+            {
+              skipped: batch.flatMap((b) => b.skipped),
+              settle: (tx) => this.#boss.complete(this.#options.queue, jobs, { db: inTransaction(tx) }),
+            },
+          );
+          for (const b of batch) for (const id of b.automatic) this.#automatic.delete(id);
+          this.#left(batch.length);
+        } catch (err) {
+          for (const b of batch) for (const id of b.automatic) this.#automatic.delete(id);
+          await this.#giveBack(
+            batch.map((b) => b.job),
+            err,
+          );
+        }
+      }
+    } finally {
+      this.#recorders--;
+    }
+  }
+
+  /**
+   * Fails jobs whose attempts could not be loaded or recorded, so pg-boss runs them again after its
+   * back-off (their receivers may see those deliveries twice). If even that fails, the jobs expire
+   * and run again all the same.
+   */
+  async #giveBack(jobs: Job<unknown>[], err: unknown): Promise<void> {
+    console.error(`[worker] ${jobs.length} ${this.#options.queue} jobs failed and will be retried: ${describeFailure(err)}`);
+    try {
+      await this.#boss.fail(
+        this.#options.queue,
+        jobs.map((j) => ({ id: j.id, retryCount: j.retryCount })),
+        { message: describeFailure(err) },
+      );
+    } catch (failErr) {
+      console.error(`[worker] handing the jobs back failed too; they run again when they expire: ${describeFailure(failErr)}`);
+    }
+    this.#left(jobs.length);
+  }
+
+  #left(count: number): void {
+    this.#inFlight -= count;
+    if (this.#inFlight === 0) this.#drained?.();
+    this.wake();
+  }
+}
