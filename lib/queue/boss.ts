@@ -1,6 +1,6 @@
 import { PgBoss, type ConstructorOptions, type Db, type Queue } from 'pg-boss';
 import type postgres from 'postgres';
-import type { Transaction } from '@/db/client';
+import { clientOf, type Transaction } from '@/db/client';
 import { env, jobExpireSeconds } from '@/lib/env';
 
 /**
@@ -87,7 +87,7 @@ export async function closePublisher(): Promise<void> {
  * text then does not change with the number of jobs, and each is prepared once per connection.
  */
 export function inTransaction(tx: Transaction): Db {
-  const client = (tx._.session as unknown as { client: postgres.TransactionSql }).client;
+  const client = clientOf(tx);
   return {
     executeSql: async (text, values = []) => ({ rows: await client.unsafe(text, values as postgres.ParameterOrJSON<never>[], { prepare: true }) }),
   };

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Transaction } from '@/db/client';
+import { runPrepared, type Transaction } from '@/db/client';
 import type { AttemptTrigger } from '@/db/schema';
 import { getPublisher, inTransaction, JOBS_CHANNEL, QUEUES, type QueueName } from '@/lib/queue/boss';
 
@@ -47,7 +47,7 @@ export function toJobs(deliveries: readonly DeliveryToEnqueue[]): { data: Delive
 
 /** Wakes the worker at the commit: one NOTIFY per queue that gained jobs it can start now. */
 async function notifyWorker(tx: Transaction, queues: readonly QueueName[]): Promise<void> {
-  await tx.execute(sql`select pg_notify(${JOBS_CHANNEL}, q) from unnest(${sql.param([...queues])}::text[]) as q`);
+  await runPrepared(tx, sql`select pg_notify(${JOBS_CHANNEL}, q) from unnest(${sql.param([...queues])}::text[]) as q`);
 }
 
 /**

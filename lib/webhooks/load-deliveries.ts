@@ -1,11 +1,9 @@
 import { eq, sql } from 'drizzle-orm';
-import { getDb } from '@/db/client';
+import { getDb, type Database } from '@/db/client';
 import { deliveries, events, webhooks } from '@/db/schema';
 
-export type LoadedDelivery = Awaited<ReturnType<typeof queryDeliveries>>[number];
-
-const queryDeliveries = (ids: string[]) =>
-  getDb()
+const prepareLoad = (db: Database) =>
+  db
     .select({
       id: deliveries.id,
       organisationId: deliveries.organisationId,
@@ -23,12 +21,21 @@ const queryDeliveries = (ids: string[]) =>
     .from(deliveries)
     .innerJoin(events, eq(events.id, deliveries.eventId))
     .innerJoin(webhooks, eq(webhooks.id, deliveries.webhookId))
-    // One array parameter: the same statement text for every batch size, so it is planned once per connection.
-    .where(sql`${deliveries.id} = any(${sql.param(ids)}::text[])`);
+    // One array parameter: the same statement text for every batch size, prepared once per connection.
+    .where(sql`${deliveries.id} = any(${sql.placeholder('ids')}::text[])`)
+    .prepare('load_deliveries');
+
+export type LoadedDelivery = Awaited<ReturnType<ReturnType<typeof prepareLoad>['execute']>>[number];
+
+/** Per pool: a closed and reopened pool gets its own. */
+const prepared = new WeakMap<Database, ReturnType<typeof prepareLoad>>();
 
 /** Everything a batch of attempts needs, in one query. A delivery whose webhook was deleted is absent. */
 export async function loadDeliveries(ids: readonly string[]): Promise<Map<string, LoadedDelivery>> {
   if (ids.length === 0) return new Map();
-  const rows = await queryDeliveries([...new Set(ids)]);
+  const db = getDb();
+  let load = prepared.get(db);
+  if (!load) prepared.set(db, (load = prepareLoad(db)));
+  const rows = await load.execute({ ids: [...new Set(ids)] });
   return new Map(rows.map((r) => [r.id, r]));
 }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { getDb, type Transaction } from '@/db/client';
+import { getDb, runPrepared, type Transaction } from '@/db/client';
 import { deliveryAttempts, type DeliveryStatus } from '@/db/schema';
 import { scheduleRetries, type ScheduledRetry } from './enqueue';
 import { trackFailures } from './track-failures';
@@ -30,7 +30,7 @@ async function updateDeliveries(tx: Transaction, groups: Map<string, AttemptReco
       const last = list[list.length - 1]!;
       return { id, n: list.length, status: last.deliveryStatus, at: last.startedAt, code: last.responseStatus ?? null, next: last.nextAttemptAt };
     });
-  const updated = await tx.execute<{ id: string; attempt_count: number }>(sql`
+  const updated = await runPrepared<{ id: string; attempt_count: number }>(tx, sql`
     update deliveries as d
     set attempt_count = d.attempt_count + v.n,
         status = v.status::delivery_status,
@@ -49,7 +49,7 @@ async function updateDeliveries(tx: Transaction, groups: Map<string, AttemptReco
  * size, so it is parsed and planned once per connection instead of once per batch.
  */
 async function insertAttempts(tx: Transaction, rows: (typeof deliveryAttempts.$inferInsert)[]): Promise<void> {
-  await tx.execute(sql`
+  await runPrepared(tx, sql`
     insert into delivery_attempts (
       id, delivery_id, organisation_id, webhook_id, event_type, attempt_number, trigger, request_url,
       request_headers, request_body, response_status, response_headers, response_body,
@@ -68,7 +68,7 @@ async function insertAttempts(tx: Transaction, rows: (typeof deliveryAttempts.$i
 /** Deliveries kept unsent because their webhook is disabled; only those still waiting for an automatic attempt. */
 async function markSkipped(tx: Transaction, ids: readonly string[]): Promise<void> {
   if (ids.length === 0) return;
-  await tx.execute(sql`
+  await runPrepared(tx, sql`
     update deliveries set status = 'skipped', next_attempt_at = null, updated_at = now()
     where id = any(${sql.param([...ids])}::text[]) and status in ('pending', 'retrying')`);
 }

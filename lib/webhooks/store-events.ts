@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Transaction } from '@/db/client';
+import { runPrepared, type Transaction } from '@/db/client';
 import type { AttemptTrigger } from '@/db/schema';
 import { enqueueDeliveries } from './enqueue';
 
@@ -31,7 +31,7 @@ export type NewDelivery = {
  */
 
 async function insertEvents(tx: Transaction, rows: readonly NewEvent[]): Promise<void> {
-  await tx.execute(sql`
+  await runPrepared(tx, sql`
     insert into events (id, organisation_id, project_id, type, occurred_at, body, is_test)
     select id, "organisationId", "projectId", type, "occurredAt", body, "isTest"
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(
@@ -48,7 +48,7 @@ async function insertDeliveries(tx: Transaction, rows: readonly NewDelivery[]): 
     isTest,
     status,
   }));
-  await tx.execute(sql`
+  await runPrepared(tx, sql`
     insert into deliveries (id, organisation_id, event_id, webhook_id, event_type, is_test, status)
     select id, "organisationId", "eventId", "webhookId", "eventType", "isTest", status::delivery_status
     from jsonb_to_recordset(${JSON.stringify(values)}::jsonb) as r(

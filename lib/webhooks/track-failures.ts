@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Transaction } from '@/db/client';
+import { runPrepared, type Transaction } from '@/db/client';
 import { disableReason } from './failure-tracking';
 
 /** What failure tracking needs of one finished attempt; its time is when it started, as in the Delivery Log. */
@@ -61,15 +61,15 @@ export async function trackFailures(tx: Transaction, outcomes: readonly TrackedO
   if (changes.length === 0) return;
   // Locking the rows in id order first, in a statement of its own, keeps concurrent batches
   // that touch the same webhooks from deadlocking: one waits for the other instead.
-  await tx.execute(sql`select id from webhooks where id = any(${sql.param(changes.map((c) => c.id))}::text[]) order by id for no key update`);
-  const rows = await tx.execute<{
+  await runPrepared(tx, sql`select id from webhooks where id = any(${sql.param(changes.map((c) => c.id))}::text[]) order by id for no key update`);
+  const rows = await runPrepared<{
     id: string;
     consecutive_failures: number;
     failing_since: string | null;
     disabled_reason: string | null;
     gone: boolean;
     tracked_at: string | null;
-  }>(sql`
+  }>(tx, sql`
     update webhooks as w
     set last_delivery_status = case when w.last_delivery_at is null or w.last_delivery_at <= v.at then v.status else w.last_delivery_status end,
         last_delivery_at = greatest(w.last_delivery_at, v.at),
@@ -95,7 +95,7 @@ export async function trackFailures(tx: Transaction, outcomes: readonly TrackedO
     return reason ? [{ id: r.id, reason, at: at.toISOString() }] : [];
   });
   if (disable.length === 0) return;
-  await tx.execute(sql`
+  await runPrepared(tx, sql`
     update webhooks as w
     set disabled_reason = v.reason, disabled_at = v.at, updated_at = now()
     from jsonb_to_recordset(${JSON.stringify(disable)}::jsonb) as v(id text, reason text, at timestamptz)
