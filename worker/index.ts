@@ -68,7 +68,7 @@ async function main() {
     if (stopping) return;
     stopping = true;
     console.log('[worker] stopping: finishing in-flight attempts…');
-    await unlisten();
+    await unlisten().catch(() => {});
     await Promise.all(pumps.map((p) => p.stop()));
     await boss.stop({ graceful: true, timeout: 20_000 });
     await closeDb();

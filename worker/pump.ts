@@ -153,10 +153,14 @@ export class DeliveryPump {
       return;
     }
     jobs.forEach((job, i) => {
-      const plan = planAttempts(requests[i]!, loaded, this.#automatic);
-      const automatic = plan.send.filter((s) => s.job.trigger === 'automatic').map((s) => s.delivery.id);
-      makeAttempts(plan, this.#options.ctx).then(
-        (records) => this.#finish({ job, records, skipped: plan.skipped, automatic }),
+      let automatic: string[] = [];
+      const attempts = (async () => {
+        const plan = planAttempts(requests[i]!, loaded, this.#automatic);
+        automatic = plan.send.filter((s) => s.job.trigger === 'automatic').map((s) => s.delivery.id);
+        return { plan, records: await makeAttempts(plan, this.#options.ctx) };
+      })();
+      attempts.then(
+        ({ plan, records }) => this.#finish({ job, records, skipped: plan.skipped, automatic }),
         (err: unknown) => {
           for (const id of automatic) this.#automatic.delete(id);
           void this.#giveBack([job], err);
@@ -178,6 +182,7 @@ export class DeliveryPump {
         const batch = this.#finished;
         this.#finished = [];
         const jobs = batch.map((b) => ({ id: b.job.id, retryCount: b.job.retryCount }));
+        let failure: { err: unknown } | null = null;
         try {
           await recordAttempts(
             batch.flatMap((b) => b.records),
@@ -186,14 +191,17 @@ export class DeliveryPump {
               settle: (tx) => this.#boss.complete(this.#options.queue, jobs, { db: inTransaction(tx) }),
             },
           );
-          for (const b of batch) for (const id of b.automatic) this.#automatic.delete(id);
-          this.#left(batch.length);
         } catch (err) {
-          for (const b of batch) for (const id of b.automatic) this.#automatic.delete(id);
+          failure = { err };
+        }
+        for (const b of batch) for (const id of b.automatic) this.#automatic.delete(id);
+        if (failure) {
           await this.#giveBack(
             batch.map((b) => b.job),
-            err,
+            failure.err,
           );
+        } else {
+          this.#left(batch.length);
         }
       }
     } finally {

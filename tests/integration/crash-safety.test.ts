@@ -100,4 +100,42 @@ describe('crash safety', () => {
     const received = receiver.requests.filter((r) => ids.has(String(r.headers['x-kazinex-delivery'])));
     expect(received).toHaveLength(ids.size);
   });
+
+  it('a database failure while recording loses nothing: the job goes back to pg-boss and runs again', async () => {
+    while (workers.length > 1) await workers.pop()!.stop();
+    if (workers.length === 0) workers.push(await startWorker(WORKER_ENV));
+    receiver.reply({ status: 200 });
+    const org = await createOrganisation();
+    const webhook = await createWebhook(org.organisationId, { url: `${receiver.url}/refused`, events: ['workflow.completed'] });
+    // A real failure inside the recording transaction, for this webhook's attempts only.
+    await getDb().execute(
+      sql.raw(`
+        create function refuse_attempts_${webhook.id}() returns trigger language plpgsql as $$
+        begin raise exception 'recording refused for this test'; end $$;
+        create trigger refuse_attempts_${webhook.id} before insert on delivery_attempts
+        for each row when (new.webhook_id = '${webhook.id}') execute function refuse_attempts_${webhook.id}();`),
+    );
+    try {
+      const published = await publishEvents([{ organisationId: org.organisationId, projectId: org.projectId, type: 'workflow.completed', data: completedData }]);
+      if (!published.ok) throw new Error('publish failed');
+      const [id] = published.events[0]!.deliveryIds;
+      const sent = (all: { headers: Record<string, unknown> }[]) => all.filter((r) => r.headers['x-kazinex-delivery'] === id);
+      await receiver.waitFor((all) => sent(all).length >= 1, 10_000);
+      await waitFor(() => workers[0]!.output().includes('jobs failed and will be retried: recording refused for this test'), 'the worker to hand the job back');
+      expect((await getDb().select().from(deliveries).where(eq(deliveries.id, id!)))[0]).toMatchObject({ status: 'pending', attemptCount: 0 });
+
+      await getDb().execute(sql.raw(`drop trigger refuse_attempts_${webhook.id} on delivery_attempts`));
+      await waitFor(
+        async () => (await getDb().select().from(deliveries).where(eq(deliveries.id, id!)))[0]?.status === 'succeeded',
+        'the delivery to succeed once recording works again',
+        15_000,
+      );
+      const [row] = await getDb().select().from(deliveries).where(eq(deliveries.id, id!));
+      expect(row).toMatchObject({ attemptCount: 1, lastResponseStatus: 200 });
+      // Sent again by the re-run: receivers de-duplicate on X-Kazinex-Delivery.
+      expect(sent(receiver.requests).length).toBeGreaterThanOrEqual(2);
+    } finally {
+      await getDb().execute(sql.raw(`drop trigger if exists refuse_attempts_${webhook.id} on delivery_attempts; drop function if exists refuse_attempts_${webhook.id}()`));
+    }
+  });
 });
