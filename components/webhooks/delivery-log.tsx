@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { formatDateTime, formatDuration } from '@/lib/format';
 import { loadDeliveryLogAction } from '@/lib/webhooks/delivery-actions';
 import type { DeliveryLogPage } from '@/lib/webhooks/delivery-log';
@@ -40,12 +40,25 @@ export function DeliveryLog({ webhookId, initial, filters, paged }: { webhookId:
     };
   }, [webhookId, filters.status, filters.eventType, paged]); // eslint-disable-line react-hooks/exhaustive-deps
 
+  // The filters as last chosen, ahead of the navigation that applies them: a second change made
+  // before the first one's page arrives builds on it instead of on the URL it is replacing.
+  const chosen = useRef({ status: filters.status ?? '', event: filters.eventType ?? '' });
+  const [shown, setShown] = useState(chosen.current);
+  useEffect(() => {
+    chosen.current = { status: filters.status ?? '', event: filters.eventType ?? '' };
+    setShown(chosen.current);
+  }, [filters.status, filters.eventType]);
+
   function setFilter(name: 'status' | 'event', value: string) {
+    chosen.current = { ...chosen.current, [name]: value };
+    setShown(chosen.current);
     const params = new URLSearchParams(searchParams);
     params.set('tab', 'log');
     params.delete('before');
-    if (value) params.set(name, value);
-    else params.delete(name);
+    for (const [key, chosenValue] of Object.entries(chosen.current)) {
+      if (chosenValue) params.set(key, chosenValue);
+      else params.delete(key);
+    }
     router.push(`${pathname}?${params}`);
   }
 
@@ -73,7 +86,7 @@ export function DeliveryLog({ webhookId, initial, filters, paged }: { webhookId:
             <label htmlFor="log-status" className="text-slate-600">
               Status
             </label>
-            <select id="log-status" className="rounded-md border border-slate-300 px-2 py-1" value={filters.status ?? ''} onChange={(e) => setFilter('status', e.target.value)}>
+            <select id="log-status" className="rounded-md border border-slate-300 px-2 py-1" value={shown.status} onChange={(e) => setFilter('status', e.target.value)}>
               <option value="">All</option>
               <option value="success">success</option>
               <option value="failed">failed</option>
@@ -83,7 +96,7 @@ export function DeliveryLog({ webhookId, initial, filters, paged }: { webhookId:
             <label htmlFor="log-event-type" className="text-slate-600">
               Event type
             </label>
-            <select id="log-event-type" className="rounded-md border border-slate-300 px-2 py-1" value={filters.eventType ?? ''} onChange={(e) => setFilter('event', e.target.value)}>
+            <select id="log-event-type" className="rounded-md border border-slate-300 px-2 py-1" value={shown.event} onChange={(e) => setFilter('event', e.target.value)}>
               <option value="">All</option>
               {eventTypes.map((t) => (
                 <option key={t} value={t}>

@@ -151,4 +151,20 @@ test('the Delivery Log filters by status and event type', async ({ page }) => {
   await page.getByLabel('Event type').selectOption('document.created');
   await expect(log.getByRole('row')).toHaveCount(2);
   await expect(log).toContainText('204');
+
+  // Two changes in a row, the second before the first one's page has arrived: both apply.
+  await page.getByLabel('Event type').selectOption('');
+  await expect(log.getByRole('row')).toHaveCount(3);
+  const slowPages = async (route: import('@playwright/test').Route) => {
+    if (route.request().headers()['rsc']) await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await route.continue();
+  };
+  await page.route('**/settings/webhooks/**', slowPages);
+  await page.getByLabel('Status').selectOption('failed');
+  await page.getByLabel('Event type').selectOption('transmittal.issued');
+  await page.unroute('**/settings/webhooks/**', slowPages);
+  await expect(page).toHaveURL(/status=failed/);
+  await expect(page).toHaveURL(/event=transmittal\.issued/);
+  await expect(log.getByRole('row')).toHaveCount(2);
+  await expect(log).toContainText('503');
 });
