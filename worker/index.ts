@@ -69,7 +69,15 @@ async function main() {
     stopping = true;
     console.log('[worker] stopping: finishing in-flight attempts…');
     await unlisten().catch(() => {});
-    await Promise.all(pumps.map((p) => p.stop()));
+    // Every attempt ends within the time limit; recording it should take moments more.
+    const limitMs = config.WEBHOOKS_TIMEOUT_MS + 20_000;
+    let timer: NodeJS.Timeout | undefined;
+    const drained = await Promise.race([
+      Promise.all(pumps.map((p) => p.stop())).then(() => true),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), limitMs))),
+    ]);
+    clearTimeout(timer);
+    if (!drained) console.error(`[worker] attempts still unrecorded after ${limitMs} ms; stopping anyway (their jobs run again once they expire)`);
     await boss.stop({ graceful: true, timeout: 20_000 });
     await closeDb();
     process.exit(0);

@@ -5,7 +5,7 @@ import { inTransaction, type QueueName } from '@/lib/queue/boss';
 import { makeAttempts, planAttempts, type DeliveryContext } from '@/lib/webhooks/deliver';
 import type { DeliveryRequest } from '@/lib/webhooks/enqueue';
 import { loadDeliveries } from '@/lib/webhooks/load-deliveries';
-import { recordAttempts, type AttemptRecord } from '@/lib/webhooks/record-attempts';
+import { recordAttemptsIn, recordingTransaction, type AttemptRecord } from '@/lib/webhooks/record-attempts';
 
 const jobDataSchema = z.object({
   deliveryIds: z.array(z.string().min(1)),
@@ -50,6 +50,23 @@ type Finished = { job: Job<unknown>; records: AttemptRecord[]; skipped: string[]
 
 /** Transactions recording finished jobs at once; a few overlap the database's work with the network's. */
 const RECORDERS = 2;
+
+/**
+ * What one recording transaction takes at most: a bounded statement whatever the backlog, and a
+ * failure that sends only so many jobs round again.
+ */
+const RECORD_MAX_JOBS = 32;
+const RECORD_MAX_BYTES = 8 * 1024 * 1024;
+
+const sizeOf = (f: Finished) => f.records.reduce((n, r) => n + (r.requestBody?.length ?? 0) + (r.responseBody?.length ?? 0) + 1024, 0);
+
+/** The job ids a fenced complete() settled: pg-boss lists them beside the count. */
+function settledIds(response: unknown, asked: readonly string[]): Set<string> {
+  const { settled, affected } = (response ?? {}) as { settled?: unknown; affected?: number };
+  if (Array.isArray(settled)) return new Set(settled.map(String));
+  if (typeof settled === 'string') return new Set(settled.replace(/[{}]/g, '').split(',').filter(Boolean));
+  return affected === asked.length ? new Set(asked) : new Set();
+}
 
 /**
  * Moves one queue's delivery jobs through three stages that never wait for each other's batches:
@@ -153,6 +170,13 @@ export class DeliveryPump {
       return;
     }
     jobs.forEach((job, i) => {
+      // A job whose automatic attempt is already under way here is that job run again (it expired
+      // while its first run was still recording): it goes back to the queue rather than being
+      // completed with nothing, so it cannot end before the first run's attempts are stored.
+      if (requests[i]!.some((r) => r.trigger === 'automatic' && this.#automatic.has(r.deliveryId))) {
+        void this.#giveBack([job], new Error('its deliveries are still being recorded by an earlier run'));
+        return;
+      }
       let automatic: string[] = [];
       const attempts = (async () => {
         const plan = planAttempts(requests[i]!, loaded, this.#automatic);
@@ -174,38 +198,70 @@ export class DeliveryPump {
     if (this.#recorders < RECORDERS) void this.#record();
   }
 
-  /** Records everything finished so far in one transaction, again while more keeps finishing. */
+  /** Records what has finished, a bounded batch per transaction, while more keeps finishing. */
   async #record(): Promise<void> {
     this.#recorders++;
     try {
       while (this.#finished.length > 0) {
-        const batch = this.#finished;
-        this.#finished = [];
-        const jobs = batch.map((b) => ({ id: b.job.id, retryCount: b.job.retryCount }));
-        let failure: { err: unknown } | null = null;
-        try {
-          await recordAttempts(
-            batch.flatMap((b) => b.records),
-            {
-              skipped: batch.flatMap((b) => b.skipped),
-              settle: (tx) => this.#boss.complete(this.#options.queue, jobs, { db: inTransaction(tx) }),
-            },
-          );
-        } catch (err) {
-          failure = { err };
+        let bytes = 0;
+        let take = 0;
+        while (take < this.#finished.length && take < RECORD_MAX_JOBS && (take === 0 || bytes < RECORD_MAX_BYTES)) {
+          bytes += sizeOf(this.#finished[take]!);
+          take++;
         }
-        for (const b of batch) for (const id of b.automatic) this.#automatic.delete(id);
-        if (failure) {
-          await this.#giveBack(
-            batch.map((b) => b.job),
-            failure.err,
-          );
-        } else {
-          this.#left(batch.length);
-        }
+        const batch = this.#finished.splice(0, take);
+        // One job's trouble must not send its neighbours again: a batch that fails is recorded
+        // job by job before anything goes back to the queue.
+        const failed = await this.#store(batch);
+        if (failed && batch.length > 1) for (const one of batch) await this.#settle([one], await this.#store([one]));
+        else await this.#settle(batch, failed);
       }
     } finally {
       this.#recorders--;
+    }
+  }
+
+  /**
+   * One transaction: completes the jobs (fenced to the run that fetched them), then stores the
+   * attempts of those it still held. A job another run has taken over (it expired meanwhile) keeps
+   * its attempts out of the log, so a delivery's counters and retries move on once per attempt
+   * number. Returns the failure, if the transaction failed.
+   */
+  async #store(batch: Finished[]): Promise<{ err: unknown } | null> {
+    try {
+      const lost = await recordingTransaction(async (tx) => {
+        const asked = batch.map((b) => b.job.id);
+        const response = await this.#boss.complete(
+          this.#options.queue,
+          batch.map((b) => ({ id: b.job.id, retryCount: b.job.retryCount })),
+          null,
+          { db: inTransaction(tx) },
+        );
+        const held = settledIds(response, asked);
+        const mine = batch.filter((b) => held.has(b.job.id));
+        await recordAttemptsIn(
+          tx,
+          mine.flatMap((b) => b.records),
+          { skipped: mine.flatMap((b) => b.skipped) },
+        );
+        return batch.filter((b) => !held.has(b.job.id));
+      });
+      for (const b of lost) console.warn(`[worker] job ${b.job.id} was taken over by a later run; its ${b.records.length} attempts are not recorded twice`);
+      return null;
+    } catch (err) {
+      return { err };
+    }
+  }
+
+  async #settle(batch: Finished[], failure: { err: unknown } | null): Promise<void> {
+    for (const b of batch) for (const id of b.automatic) this.#automatic.delete(id);
+    if (failure) {
+      await this.#giveBack(
+        batch.map((b) => b.job),
+        failure.err,
+      );
+    } else {
+      this.#left(batch.length);
     }
   }
 

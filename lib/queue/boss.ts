@@ -81,6 +81,9 @@ export async function closePublisher(): Promise<void> {
   if (current) await (await current.catch(() => undefined))?.stop({ graceful: false });
 }
 
+/** Dates as ISO text and undefined as null: the forms this connection binds without a type of its own. */
+const bindable = (value: unknown) => (value instanceof Date ? value.toISOString() : value === undefined ? null : value) as postgres.ParameterOrJSON<never>;
+
 /**
  * Runs pg-boss's statements (job inserts, completions) inside a transaction of ours, so they commit
  * or roll back with it. Parameters are bound as pg-boss gives them, arrays whole: the statement
@@ -89,6 +92,6 @@ export async function closePublisher(): Promise<void> {
 export function inTransaction(tx: Transaction): Db {
   const client = clientOf(tx);
   return {
-    executeSql: async (text, values = []) => ({ rows: await client.unsafe(text, values as postgres.ParameterOrJSON<never>[], { prepare: true }) }),
+    executeSql: async (text, values = []) => ({ rows: await client.unsafe(text, values.map(bindable), { prepare: true }) }),
   };
 }

@@ -151,10 +151,17 @@ export function planAttempts(jobs: readonly DeliveryRequest[], loaded: ReadonlyM
   return plan;
 }
 
-/** Makes a plan's attempts concurrently; one decryption per webhook however many there are. */
-export function makeAttempts(plan: AttemptPlan, ctx: DeliveryContext): Promise<AttemptRecord[]> {
+/**
+ * Makes a plan's attempts concurrently; one decryption per webhook however many there are. Resolves
+ * (or rejects) only once every attempt has ended, so none is still on the wire when its job moves on.
+ */
+export async function makeAttempts(plan: AttemptPlan, ctx: DeliveryContext): Promise<AttemptRecord[]> {
   const secrets: Secrets = new Map();
-  return Promise.all(plan.send.map(({ job, delivery }) => attempt(job, delivery, ctx, secrets)));
+  const ended = await Promise.allSettled(plan.send.map(({ job, delivery }) => attempt(job, delivery, ctx, secrets)));
+  return ended.map((e) => {
+    if (e.status === 'rejected') throw e.reason;
+    return e.value;
+  });
 }
 
 /**

@@ -73,7 +73,11 @@ async function markSkipped(tx: Transaction, ids: readonly string[]): Promise<voi
     where id = any(${sql.param([...ids])}::text[]) and status in ('pending', 'retrying')`);
 }
 
-async function recordIn(tx: Transaction, records: readonly AttemptRecord[], options: RecordOptions): Promise<void> {
+/**
+ * Stores attempts and moves their deliveries and webhooks on (retries scheduled, failure counters,
+ * disabling), in the caller's transaction, with a few statements whatever the batch size.
+ */
+export async function recordAttemptsIn(tx: Transaction, records: readonly AttemptRecord[], options: RecordOptions = {}): Promise<void> {
   await markSkipped(tx, options.skipped ?? []);
   if (records.length === 0) return;
   const groups = byDelivery(records);
@@ -110,11 +114,6 @@ async function recordIn(tx: Transaction, records: readonly AttemptRecord[], opti
 export type RecordOptions = {
   /** Deliveries the batch kept as skipped (their webhook is disabled) instead of attempting. */
   skipped?: readonly string[];
-  /**
-   * Runs in the same transaction after the records: the worker completes the queue jobs the
-   * attempts came from, so a job is done exactly when its attempts are stored.
-   */
-  settle?: (tx: Transaction) => Promise<unknown>;
 };
 
 /** The PostgreSQL error code, looking through drizzle's wrapper (which keeps the driver's error as `cause`). */
@@ -124,23 +123,25 @@ export function pgErrorCode(err: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
-const isDeadlock = (err: unknown) => ['40P01', '40001'].includes(pgErrorCode(err) ?? '');
-
 /**
- * Stores a batch of attempts and moves their deliveries and webhooks on (retries scheduled,
- * failure counters, disabling), in one transaction of a few statements whatever the batch size.
+ * Worth running the transaction again at once: a deadlock or serialization failure, or a prepared
+ * statement a migration made stale (postgres.js forgets it on that error and prepares it afresh).
  */
-export async function recordAttempts(records: readonly AttemptRecord[], options: RecordOptions = {}): Promise<void> {
-  if (records.length === 0 && (options.skipped ?? []).length === 0 && !options.settle) return;
+const isTransient = (err: unknown) => ['40P01', '40001', '0A000', '26000'].includes(pgErrorCode(err) ?? '');
+
+/** Runs a recording transaction, again (up to three times) after a transient failure. */
+export async function recordingTransaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
   for (let tries = 1; ; tries++) {
     try {
-      await getDb().transaction(async (tx) => {
-        await recordIn(tx, records, options);
-        await options.settle?.(tx);
-      });
-      return;
+      return await getDb().transaction(work);
     } catch (err) {
-      if (!isDeadlock(err) || tries >= 3) throw err;
+      if (!isTransient(err) || tries >= 3) throw err;
     }
   }
+}
+
+/** recordAttemptsIn, in a transaction of its own. */
+export async function recordAttempts(records: readonly AttemptRecord[], options: RecordOptions = {}): Promise<void> {
+  if (records.length === 0 && (options.skipped ?? []).length === 0) return;
+  await recordingTransaction((tx) => recordAttemptsIn(tx, records, options));
 }

@@ -101,41 +101,52 @@ describe('crash safety', () => {
     expect(received).toHaveLength(ids.size);
   });
 
-  it('a database failure while recording loses nothing: the job goes back to pg-boss and runs again', async () => {
+  it('a database failure while recording loses nothing and sends no other job again', async () => {
     while (workers.length > 1) await workers.pop()!.stop();
     if (workers.length === 0) workers.push(await startWorker(WORKER_ENV));
     receiver.reply({ status: 200 });
     const org = await createOrganisation();
-    const webhook = await createWebhook(org.organisationId, { url: `${receiver.url}/refused`, events: ['workflow.completed'] });
-    // A real failure inside the recording transaction, for this webhook's attempts only.
+    const refused = await createWebhook(org.organisationId, { url: `${receiver.url}/refused`, events: ['workflow.completed'] });
+    const alongside = await createWebhook(org.organisationId, { url: `${receiver.url}/alongside`, events: ['workflow.completed'] });
+    // A real failure inside the recording transaction, for one webhook's attempts only.
     await getDb().execute(
       sql.raw(`
-        create function refuse_attempts_${webhook.id}() returns trigger language plpgsql as $$
+        create function refuse_attempts_${refused.id}() returns trigger language plpgsql as $$
         begin raise exception 'recording refused for this test'; end $$;
-        create trigger refuse_attempts_${webhook.id} before insert on delivery_attempts
-        for each row when (new.webhook_id = '${webhook.id}') execute function refuse_attempts_${webhook.id}();`),
+        create trigger refuse_attempts_${refused.id} before insert on delivery_attempts
+        for each row when (new.webhook_id = '${refused.id}') execute function refuse_attempts_${refused.id}();`),
     );
     try {
-      const published = await publishEvents([{ organisationId: org.organisationId, projectId: org.projectId, type: 'workflow.completed', data: completedData }]);
-      if (!published.ok) throw new Error('publish failed');
-      const [id] = published.events[0]!.deliveryIds;
-      const sent = (all: { headers: Record<string, unknown> }[]) => all.filter((r) => r.headers['x-kazinex-delivery'] === id);
-      await receiver.waitFor((all) => sent(all).length >= 1, 10_000);
-      await waitFor(() => workers[0]!.output().includes('jobs failed and will be retried: recording refused for this test'), 'the worker to hand the job back');
-      expect((await getDb().select().from(deliveries).where(eq(deliveries.id, id!)))[0]).toMatchObject({ status: 'pending', attemptCount: 0 });
-
-      await getDb().execute(sql.raw(`drop trigger refuse_attempts_${webhook.id} on delivery_attempts`));
-      await waitFor(
-        async () => (await getDb().select().from(deliveries).where(eq(deliveries.id, id!)))[0]?.status === 'succeeded',
-        'the delivery to succeed once recording works again',
-        15_000,
+      // 100 events: four jobs for each webhook, finishing together, so recordings share transactions.
+      const published = await publishEvents(
+        Array.from({ length: 100 }, () => ({ organisationId: org.organisationId, projectId: org.projectId, type: 'workflow.completed', data: completedData })),
       );
-      const [row] = await getDb().select().from(deliveries).where(eq(deliveries.id, id!));
-      expect(row).toMatchObject({ attemptCount: 1, lastResponseStatus: 200 });
-      // Sent again by the re-run: receivers de-duplicate on X-Kazinex-Delivery.
-      expect(sent(receiver.requests).length).toBeGreaterThanOrEqual(2);
+      if (!published.ok) throw new Error('publish failed');
+      const ids = published.events.flatMap((e) => e.deliveryIds);
+      const rows = await getDb().select().from(deliveries).where(inArray(deliveries.id, ids));
+      const toRefused = rows.filter((d) => d.webhookId === refused.id).map((d) => d.id);
+      const toAlongside = new Set(rows.filter((d) => d.webhookId === alongside.id).map((d) => d.id));
+      const statusOf = async (list: string[]) => getDb().select({ status: deliveries.status, attemptCount: deliveries.attemptCount }).from(deliveries).where(inArray(deliveries.id, list));
+
+      await waitFor(() => workers[0]!.output().includes('jobs failed and will be retried: recording refused for this test'), 'the worker to hand the jobs back');
+      await waitFor(async () => (await statusOf([...toAlongside])).every((d) => d.status === 'succeeded'), 'the other webhook\'s deliveries to succeed');
+      expect((await statusOf(toRefused)).every((d) => d.status === 'pending' && d.attemptCount === 0)).toBe(true);
+
+      await getDb().execute(sql.raw(`drop trigger refuse_attempts_${refused.id} on delivery_attempts`));
+      await waitFor(
+        async () => (await statusOf(toRefused)).every((d) => d.status === 'succeeded' && d.attemptCount === 1),
+        'the refused deliveries to succeed once recording works again',
+        20_000,
+        200,
+      );
+      // The refused ones were sent again by their jobs' re-runs (receivers de-duplicate on
+      // X-Kazinex-Delivery); the other webhook's, recorded fine, exactly once each.
+      const receipts = (path: string) => receiver.requests.filter((r) => r.path === path).map((r) => String(r.headers['x-kazinex-delivery']));
+      expect(receipts('/refused').length).toBeGreaterThan(toRefused.length);
+      expect(new Set(receipts('/refused'))).toEqual(new Set(toRefused));
+      expect(receipts('/alongside').sort()).toEqual([...toAlongside].sort());
     } finally {
-      await getDb().execute(sql.raw(`drop trigger if exists refuse_attempts_${webhook.id} on delivery_attempts; drop function if exists refuse_attempts_${webhook.id}()`));
+      await getDb().execute(sql.raw(`drop trigger if exists refuse_attempts_${refused.id} on delivery_attempts; drop function if exists refuse_attempts_${refused.id}()`));
     }
   });
 });
