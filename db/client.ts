@@ -8,10 +8,13 @@ import * as schema from './schema';
 export type Database = PostgresJsDatabase<typeof schema>;
 export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 
+/** Connections in a process's pool. */
+export const POOL_SIZE = 10;
+
 const globalForDb = globalThis as unknown as { kazinexDb?: { db: Database; sql: postgres.Sql } };
 
 function connect() {
-  const sql = postgres(env().DATABASE_URL, { max: 10, onnotice: () => {} });
+  const sql = postgres(env().DATABASE_URL, { max: POOL_SIZE, onnotice: () => {} });
   return { db: drizzle(sql, { schema }), sql };
 }
 

@@ -73,7 +73,10 @@ async function main() {
     const limitMs = config.WEBHOOKS_TIMEOUT_MS + 20_000;
     let timer: NodeJS.Timeout | undefined;
     const drained = await Promise.race([
-      Promise.all(pumps.map((p) => p.stop())).then(() => true),
+      Promise.all(pumps.map((p) => p.stop())).then(
+        () => true,
+        () => false,
+      ),
       new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), limitMs))),
     ]);
     clearTimeout(timer);

@@ -170,21 +170,24 @@ export class DeliveryPump {
       return;
     }
     jobs.forEach((job, i) => {
-      // A job whose automatic attempt is already under way here is that job run again (it expired
-      // while its first run was still recording): it goes back to the queue rather than being
-      // completed with nothing, so it cannot end before the first run's attempts are stored.
-      if (requests[i]!.some((r) => r.trigger === 'automatic' && this.#automatic.has(r.deliveryId))) {
+      let plan;
+      try {
+        plan = planAttempts(requests[i]!, loaded, this.#automatic);
+      } catch (err) {
+        void this.#giveBack([job], err);
+        return;
+      }
+      const automatic = plan.send.filter((s) => s.job.trigger === 'automatic').map((s) => s.delivery.id);
+      // The job was fetched again while its first run is still recording (it expired meanwhile): it
+      // goes back to the queue rather than completing empty, so it cannot end before that run's
+      // attempts are stored.
+      if (plan.busy.length > 0) {
+        for (const id of automatic) this.#automatic.delete(id);
         void this.#giveBack([job], new Error('its deliveries are still being recorded by an earlier run'));
         return;
       }
-      let automatic: string[] = [];
-      const attempts = (async () => {
-        const plan = planAttempts(requests[i]!, loaded, this.#automatic);
-        automatic = plan.send.filter((s) => s.job.trigger === 'automatic').map((s) => s.delivery.id);
-        return { plan, records: await makeAttempts(plan, this.#options.ctx) };
-      })();
-      attempts.then(
-        ({ plan, records }) => this.#finish({ job, records, skipped: plan.skipped, automatic }),
+      makeAttempts(plan, this.#options.ctx).then(
+        (records) => this.#finish({ job, records, skipped: plan.skipped, automatic }),
         (err: unknown) => {
           for (const id of automatic) this.#automatic.delete(id);
           void this.#giveBack([job], err);
@@ -222,14 +225,19 @@ export class DeliveryPump {
   }
 
   /**
-   * One transaction: completes the jobs (fenced to the run that fetched them), then stores the
-   * attempts of those it still held. A job another run has taken over (it expired meanwhile) keeps
-   * its attempts out of the log, so a delivery's counters and retries move on once per attempt
-   * number. Returns the failure, if the transaction failed.
+   * One transaction: stores the attempts and completes their jobs, fenced to the run that fetched
+   * them. A job that expired meanwhile is left to pg-boss (its re-run finds the attempts recorded and
+   * does nothing; an automatic attempt is recorded once, whichever run is first). Returns the
+   * failure, if the transaction failed.
    */
   async #store(batch: Finished[]): Promise<{ err: unknown } | null> {
     try {
-      const lost = await recordingTransaction(async (tx) => {
+      const missed = await recordingTransaction(async (tx) => {
+        await recordAttemptsIn(
+          tx,
+          batch.flatMap((b) => b.records),
+          { skipped: batch.flatMap((b) => b.skipped) },
+        );
         const asked = batch.map((b) => b.job.id);
         const response = await this.#boss.complete(
           this.#options.queue,
@@ -238,15 +246,9 @@ export class DeliveryPump {
           { db: inTransaction(tx) },
         );
         const held = settledIds(response, asked);
-        const mine = batch.filter((b) => held.has(b.job.id));
-        await recordAttemptsIn(
-          tx,
-          mine.flatMap((b) => b.records),
-          { skipped: mine.flatMap((b) => b.skipped) },
-        );
-        return batch.filter((b) => !held.has(b.job.id));
+        return asked.filter((id) => !held.has(id));
       });
-      for (const b of lost) console.warn(`[worker] job ${b.job.id} was taken over by a later run; its ${b.records.length} attempts are not recorded twice`);
+      for (const id of missed) console.warn(`[worker] job ${id} expired before its attempts were recorded; pg-boss had already handed it on`);
       return null;
     } catch (err) {
       return { err };

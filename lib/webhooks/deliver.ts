@@ -121,33 +121,42 @@ async function attempt(job: DeliveryRequest, delivery: LoadedDelivery, ctx: Deli
     completedAt,
     deliveryStatus: deliveryStatusAfterAttempt({ success: result.success, retryDelayMs }),
     nextAttemptAt: retryDelayMs === null ? null : new Date(completedAt.getTime() + retryDelayMs),
+    after: job.trigger === 'automatic' ? delivery.attemptCount : null,
   };
 }
 
-/** What a set of jobs asks of the deliveries as they stand now: the attempts to make and the deliveries to keep as skipped. */
-export type AttemptPlan = { send: { job: DeliveryRequest; delivery: LoadedDelivery }[]; skipped: string[] };
+/**
+ * What a set of jobs asks of the deliveries as they stand now: the attempts to make, the deliveries
+ * to keep as skipped, and the automatic attempts that would be sent but are under way already.
+ */
+export type AttemptPlan = { send: { job: DeliveryRequest; delivery: LoadedDelivery }[]; skipped: string[]; busy: string[] };
 
 /**
  * Decides each requested attempt against its loaded delivery. A delivery that no longer exists is
- * dropped. `inFlight` holds the automatic attempts already under way, and gains the plan's own: the
- * same automatic attempt twice (a job re-run after its worker died, fetched beside or during the
- * first) is sent once. The caller removes them again once they are recorded.
+ * dropped. An automatic attempt already in `inFlight` (the same job run again after it expired, while
+ * its first run is still recording) is listed as busy instead of sent; the plan's own automatic
+ * attempts are added to `inFlight`, and the caller removes them once they are recorded.
  */
 export function planAttempts(jobs: readonly DeliveryRequest[], loaded: ReadonlyMap<string, LoadedDelivery>, inFlight: Set<string>): AttemptPlan {
-  const plan: AttemptPlan = { send: [], skipped: [] };
+  const plan: AttemptPlan = { send: [], skipped: [], busy: [] };
+  const mine = new Set<string>();
   for (const job of jobs) {
     const delivery = loaded.get(job.deliveryId);
     if (!delivery) continue;
-    const automatic = job.trigger === 'automatic';
-    if (automatic && inFlight.has(delivery.id)) continue;
     const next = verdict(job, delivery);
-    if (next === 'send') {
-      plan.send.push({ job, delivery });
-      if (automatic) inFlight.add(delivery.id);
-    } else if (next === 'skip') {
-      plan.skipped.push(delivery.id);
+    if (next === 'skip') plan.skipped.push(delivery.id);
+    if (next !== 'send') continue;
+    if (job.trigger === 'automatic') {
+      if (mine.has(delivery.id)) continue; // asked twice: sent once
+      if (inFlight.has(delivery.id)) {
+        plan.busy.push(delivery.id);
+        continue;
+      }
+      mine.add(delivery.id);
     }
+    plan.send.push({ job, delivery });
   }
+  for (const id of mine) inFlight.add(id);
   return plan;
 }
 

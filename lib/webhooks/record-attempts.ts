@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { getDb, runPrepared, type Transaction } from '@/db/client';
+import { getDb, POOL_SIZE, runPrepared, type Transaction } from '@/db/client';
 import { deliveryAttempts, type DeliveryStatus } from '@/db/schema';
 import { scheduleRetries, type ScheduledRetry } from './enqueue';
 import { trackFailures } from './track-failures';
@@ -9,6 +9,12 @@ export type AttemptRecord = Omit<typeof deliveryAttempts.$inferInsert, 'attemptN
   id: string;
   deliveryStatus: DeliveryStatus;
   nextAttemptAt: Date | null;
+  /**
+   * For an automatic attempt, the delivery's attempt count it was made after. It is recorded only
+   * if the count is still that: the same attempt made twice (its job expired and ran again) moves
+   * the delivery on once, whichever run records first. Null for manual and test attempts.
+   */
+  after: number | null;
 };
 
 /** The attempts of one delivery in this batch (more than one only when Retry was pressed twice), oldest first. */
@@ -22,13 +28,13 @@ function byDelivery(records: readonly AttemptRecord[]): Map<string, AttemptRecor
   return groups;
 }
 
-/** Counts the attempts on their deliveries and returns each delivery's new attempt count. */
+/** Counts the attempts on their deliveries and returns each updated delivery's new attempt count. */
 async function updateDeliveries(tx: Transaction, groups: Map<string, AttemptRecord[]>): Promise<Map<string, number>> {
   const rows = [...groups.entries()]
     .sort(([a], [b]) => (a < b ? -1 : 1)) // a stable lock order between concurrent batches
     .map(([id, list]) => {
       const last = list[list.length - 1]!;
-      return { id, n: list.length, status: last.deliveryStatus, at: last.startedAt, code: last.responseStatus ?? null, next: last.nextAttemptAt };
+      return { id, n: list.length, after: list[0]!.after, status: last.deliveryStatus, at: last.startedAt, code: last.responseStatus ?? null, next: last.nextAttemptAt };
     });
   const updated = await runPrepared<{ id: string; attempt_count: number }>(tx, sql`
     update deliveries as d
@@ -38,8 +44,8 @@ async function updateDeliveries(tx: Transaction, groups: Map<string, AttemptReco
         last_response_status = v.code,
         next_attempt_at = v.next,
         updated_at = now()
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(id text, n int, status text, at timestamptz, code int, next timestamptz)
-    where d.id = v.id
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(id text, n int, after int, status text, at timestamptz, code int, next timestamptz)
+    where d.id = v.id and (v.after is null or d.attempt_count = v.after)
     returning d.id, d.attempt_count`);
   return new Map(updated.map((r) => [r.id, r.attempt_count]));
 }
@@ -84,10 +90,13 @@ export async function recordAttemptsIn(tx: Transaction, records: readonly Attemp
   const counts = await updateDeliveries(tx, groups);
   const rows: (typeof deliveryAttempts.$inferInsert)[] = [];
   const retries: ScheduledRetry[] = [];
+  const recorded: AttemptRecord[] = [];
   for (const [deliveryId, list] of groups) {
     const count = counts.get(deliveryId);
-    if (count === undefined) continue; // deleted with its webhook while the attempt was in flight
-    list.forEach(({ deliveryStatus: _status, nextAttemptAt, ...attempt }, i) => {
+    // Deleted with its webhook while the attempt was in flight, or this attempt was recorded already.
+    if (count === undefined) continue;
+    recorded.push(...list);
+    list.forEach(({ deliveryStatus: _status, nextAttemptAt, after: _after, ...attempt }, i) => {
       const attemptNumber = count - list.length + i + 1;
       rows.push({ ...attempt, attemptNumber });
       if (nextAttemptAt && i === list.length - 1) {
@@ -100,7 +109,7 @@ export async function recordAttemptsIn(tx: Transaction, records: readonly Attemp
   await scheduleRetries(tx, retries);
   await trackFailures(
     tx,
-    records.map((r) => ({
+    recorded.map((r) => ({
       webhookId: r.webhookId,
       success: r.success,
       status: r.responseStatus ?? null,
@@ -129,13 +138,18 @@ export function pgErrorCode(err: unknown): string | undefined {
  */
 const isTransient = (err: unknown) => ['40P01', '40001', '0A000', '26000'].includes(pgErrorCode(err) ?? '');
 
-/** Runs a recording transaction, again (up to three times) after a transient failure. */
+/**
+ * Runs a recording transaction, again after a transient failure: up to three times, or, for a
+ * stale prepared statement, once more than the pool has connections (each keeps its own copy).
+ */
 export async function recordingTransaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
   for (let tries = 1; ; tries++) {
     try {
       return await getDb().transaction(work);
     } catch (err) {
-      if (!isTransient(err) || tries >= 3) throw err;
+      const code = pgErrorCode(err) ?? '';
+      const limit = ['0A000', '26000'].includes(code) ? POOL_SIZE + 1 : 3;
+      if (!isTransient(err) || tries >= limit) throw err;
     }
   }
 }

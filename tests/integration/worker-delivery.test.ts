@@ -6,7 +6,9 @@ import { deliveries, events, webhooks } from '@/db/schema';
 import { env } from '@/lib/env';
 import { newId } from '@/lib/ids';
 import { closePublisher } from '@/lib/queue/boss';
-import { deliverBatch } from '@/lib/webhooks/deliver';
+import { deliverBatch, makeAttempts, planAttempts } from '@/lib/webhooks/deliver';
+import { loadDeliveries } from '@/lib/webhooks/load-deliveries';
+import { recordAttempts } from '@/lib/webhooks/record-attempts';
 import { eventCatalogue } from '@/lib/webhooks/events';
 import { buildEventBody } from '@/lib/webhooks/payload';
 import { publishEvent } from '@/lib/webhooks/publish';
@@ -193,6 +195,33 @@ describe('sending to a vetted address only', () => {
     await deliverBatch([{ deliveryId, trigger: 'manual' }], { ...ctx(), allowPrivate: true });
     expect((await attemptsOf(deliveryId))[0]).toMatchObject({ success: true, responseStatus: 200, trigger: 'manual' });
     expect(at(path).map((r) => r.headers['x-kazinex-delivery'])).toEqual([deliveryId]);
+  });
+});
+
+describe('the same automatic attempt made by two runs of its job', () => {
+  it('moves the delivery on once, whichever run records first', async () => {
+    const org = await createOrganisation();
+    const path = `/${org.organisationId}/twice`;
+    const webhook = await createWebhook(org.organisationId, { url: receiver.url + path });
+    const eventId = newId('evt');
+    const deliveryId = newId('dlv');
+    const occurredAt = new Date();
+    const body = buildEventBody({ type: 'workflow.completed', occurredAt, organisationId: org.organisationId, projectId: org.projectId, data: completedData });
+    await getDb().insert(events).values({ id: eventId, organisationId: org.organisationId, projectId: org.projectId, type: 'workflow.completed', occurredAt, body });
+    await getDb().insert(deliveries).values({ id: deliveryId, organisationId: org.organisationId, eventId, webhookId: webhook.id, eventType: 'workflow.completed' });
+    const ctx = { timeoutMs: TIMEOUT_MS, encryptionKey: env().KAZINEX_ENCRYPTION_KEY, retrySchedule: [3600], allowPrivate: true };
+
+    // Two runs that both loaded the delivery before either recorded (a job that expired and ran again).
+    const job = [{ deliveryId, trigger: 'automatic' as const, attempt: 1 }];
+    const [first, second] = await Promise.all([0, 1].map(async () => makeAttempts(planAttempts(job, await loadDeliveries([deliveryId]), new Set()), ctx)));
+    expect(at(path)).toHaveLength(2);
+    await recordAttempts(first!);
+    await recordAttempts(second!);
+
+    expect(await attemptsOf(deliveryId)).toHaveLength(1);
+    expect(await deliveryById(deliveryId)).toMatchObject({ attemptCount: 1, status: 'succeeded' });
+    const [row] = await getDb().select().from(webhooks).where(eq(webhooks.id, webhook.id));
+    expect(row!.lastDeliveryStatus).toBe('success');
   });
 });
 
