@@ -149,6 +149,11 @@ export const deliveries = pgTable(
     status: deliveryStatusEnum('status').notNull().default('pending'),
     isTest: boolean('is_test').notNull().default(false),
     attemptCount: integer('attempt_count').notNull().default(0),
+    /**
+     * The highest automatic attempt (a job's attempt number) recorded: the same automatic attempt
+     * made twice (its job expired and ran again) is recorded once. Manual attempts leave it alone.
+     */
+    lastAutomaticAttempt: integer('last_automatic_attempt'),
     lastAttemptAt: timestamp('last_attempt_at', { withTimezone: true }),
     lastResponseStatus: integer('last_response_status'),
     /** When the next attempt is due; null when none is planned. */

@@ -121,7 +121,7 @@ async function attempt(job: DeliveryRequest, delivery: LoadedDelivery, ctx: Deli
     completedAt,
     deliveryStatus: deliveryStatusAfterAttempt({ success: result.success, retryDelayMs }),
     nextAttemptAt: retryDelayMs === null ? null : new Date(completedAt.getTime() + retryDelayMs),
-    after: job.trigger === 'automatic' ? delivery.attemptCount : null,
+    automaticAttempt: job.trigger === 'automatic' ? (job.attempt ?? 1) : null,
   };
 }
 

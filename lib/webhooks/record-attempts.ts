@@ -10,11 +10,12 @@ export type AttemptRecord = Omit<typeof deliveryAttempts.$inferInsert, 'attemptN
   deliveryStatus: DeliveryStatus;
   nextAttemptAt: Date | null;
   /**
-   * For an automatic attempt, the delivery's attempt count it was made after. It is recorded only
-   * if the count is still that: the same attempt made twice (its job expired and ran again) moves
-   * the delivery on once, whichever run records first. Null for manual and test attempts.
+   * For an automatic attempt, the attempt number its job makes. It is recorded only if no automatic
+   * attempt with that number or a later one is: the same attempt made twice (its job expired and
+   * ran again) moves the delivery on once, whichever run records first, while a manual Retry that
+   * overtook it does not hide it. Null for manual and test attempts.
    */
-  after: number | null;
+  automaticAttempt: number | null;
 };
 
 /** The attempts of one delivery in this batch (more than one only when Retry was pressed twice), oldest first. */
@@ -34,7 +35,16 @@ async function updateDeliveries(tx: Transaction, groups: Map<string, AttemptReco
     .sort(([a], [b]) => (a < b ? -1 : 1)) // a stable lock order between concurrent batches
     .map(([id, list]) => {
       const last = list[list.length - 1]!;
-      return { id, n: list.length, after: list[0]!.after, status: last.deliveryStatus, at: last.startedAt, code: last.responseStatus ?? null, next: last.nextAttemptAt };
+      const automatic = list.flatMap((r) => (r.automaticAttempt === null ? [] : [r.automaticAttempt]));
+      return {
+        id,
+        n: list.length,
+        auto: automatic.length > 0 ? Math.max(...automatic) : null,
+        status: last.deliveryStatus,
+        at: last.startedAt,
+        code: last.responseStatus ?? null,
+        next: last.nextAttemptAt,
+      };
     });
   const updated = await runPrepared<{ id: string; attempt_count: number }>(tx, sql`
     update deliveries as d
@@ -43,9 +53,12 @@ async function updateDeliveries(tx: Transaction, groups: Map<string, AttemptReco
         last_attempt_at = v.at,
         last_response_status = v.code,
         next_attempt_at = v.next,
+        last_automatic_attempt = coalesce(v.auto, d.last_automatic_attempt),
         updated_at = now()
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(id text, n int, after int, status text, at timestamptz, code int, next timestamptz)
-    where d.id = v.id and (v.after is null or d.attempt_count = v.after)
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(id text, n int, auto int, status text, at timestamptz, code int, next timestamptz)
+    -- A second run's copy of a recorded automatic attempt changes nothing. (Compared on the row
+    -- itself, so a run that waited for the first one's lock sees what it wrote.)
+    where d.id = v.id and (v.auto is null or d.last_automatic_attempt is null or d.last_automatic_attempt < v.auto)
     returning d.id, d.attempt_count`);
   return new Map(updated.map((r) => [r.id, r.attempt_count]));
 }
@@ -96,7 +109,7 @@ export async function recordAttemptsIn(tx: Transaction, records: readonly Attemp
     // Deleted with its webhook while the attempt was in flight, or this attempt was recorded already.
     if (count === undefined) continue;
     recorded.push(...list);
-    list.forEach(({ deliveryStatus: _status, nextAttemptAt, after: _after, ...attempt }, i) => {
+    list.forEach(({ deliveryStatus: _status, nextAttemptAt, automaticAttempt: _automatic, ...attempt }, i) => {
       const attemptNumber = count - list.length + i + 1;
       rows.push({ ...attempt, attemptNumber });
       if (nextAttemptAt && i === list.length - 1) {

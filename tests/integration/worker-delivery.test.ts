@@ -198,10 +198,12 @@ describe('sending to a vetted address only', () => {
   });
 });
 
-describe('the same automatic attempt made by two runs of its job', () => {
-  it('moves the delivery on once, whichever run records first', async () => {
+describe('attempts that were under way together', () => {
+  const ctx = () => ({ timeoutMs: TIMEOUT_MS, encryptionKey: env().KAZINEX_ENCRYPTION_KEY, retrySchedule: [3600], allowPrivate: true });
+  /** A delivery with no job, and a way to make an attempt of it as one run of the worker would. */
+  async function twoRuns(name: string) {
     const org = await createOrganisation();
-    const path = `/${org.organisationId}/twice`;
+    const path = `/${org.organisationId}/${name}`;
     const webhook = await createWebhook(org.organisationId, { url: receiver.url + path });
     const eventId = newId('evt');
     const deliveryId = newId('dlv');
@@ -209,11 +211,15 @@ describe('the same automatic attempt made by two runs of its job', () => {
     const body = buildEventBody({ type: 'workflow.completed', occurredAt, organisationId: org.organisationId, projectId: org.projectId, data: completedData });
     await getDb().insert(events).values({ id: eventId, organisationId: org.organisationId, projectId: org.projectId, type: 'workflow.completed', occurredAt, body });
     await getDb().insert(deliveries).values({ id: deliveryId, organisationId: org.organisationId, eventId, webhookId: webhook.id, eventType: 'workflow.completed' });
-    const ctx = { timeoutMs: TIMEOUT_MS, encryptionKey: env().KAZINEX_ENCRYPTION_KEY, retrySchedule: [3600], allowPrivate: true };
+    const run = async (trigger: 'automatic' | 'manual') =>
+      makeAttempts(planAttempts([{ deliveryId, trigger, attempt: trigger === 'automatic' ? 1 : undefined }], await loadDeliveries([deliveryId]), new Set()), ctx());
+    return { path, webhook, deliveryId, run };
+  }
 
+  it('the same automatic attempt made by two runs of its job moves the delivery on once, whichever records first', async () => {
+    const { path, webhook, deliveryId, run } = await twoRuns('twice');
     // Two runs that both loaded the delivery before either recorded (a job that expired and ran again).
-    const job = [{ deliveryId, trigger: 'automatic' as const, attempt: 1 }];
-    const [first, second] = await Promise.all([0, 1].map(async () => makeAttempts(planAttempts(job, await loadDeliveries([deliveryId]), new Set()), ctx)));
+    const [first, second] = await Promise.all([run('automatic'), run('automatic')]);
     expect(at(path)).toHaveLength(2);
     await recordAttempts(first!);
     await recordAttempts(second!);
@@ -222,6 +228,20 @@ describe('the same automatic attempt made by two runs of its job', () => {
     expect(await deliveryById(deliveryId)).toMatchObject({ attemptCount: 1, status: 'succeeded' });
     const [row] = await getDb().select().from(webhooks).where(eq(webhooks.id, webhook.id));
     expect(row!.lastDeliveryStatus).toBe('success');
+  });
+
+  it('a manual Retry recorded before the automatic attempt it overtook does not hide that attempt', async () => {
+    const { path, deliveryId, run } = await twoRuns('overtaken');
+    const [automatic, manual] = await Promise.all([run('automatic'), run('manual')]);
+    expect(at(path)).toHaveLength(2);
+    await recordAttempts(manual!);
+    await recordAttempts(automatic!);
+
+    expect((await attemptsOf(deliveryId)).map((a) => [a.attemptNumber, a.trigger])).toEqual([
+      [1, 'manual'],
+      [2, 'automatic'],
+    ]);
+    expect(await deliveryById(deliveryId)).toMatchObject({ attemptCount: 2 });
   });
 });
 
