@@ -42,6 +42,13 @@ export function runPrepared<T extends Record<string, unknown>>(db: Database | Tr
   return clientOf(db).unsafe<T[]>(sql, params as postgres.ParameterOrJSON<never>[], { prepare: true });
 }
 
+/** The PostgreSQL error code, looking through drizzle's wrapper (which keeps the driver's error as `cause`). */
+export function pgErrorCode(err: unknown): string | undefined {
+  const e = err as { code?: unknown; cause?: { code?: unknown } } | undefined;
+  const code = e?.cause?.code ?? e?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
 /**
  * LISTENs on a channel over a connection of its own, which reconnects by itself; `onListen` runs
  * on every (re)connect, when notifications sent while it was down may have been missed.

@@ -2,7 +2,7 @@
 
 import { and, eq } from 'drizzle-orm';
 import { revalidatePath } from 'next/cache';
-import { getDb } from '@/db/client';
+import { getDb, pgErrorCode } from '@/db/client';
 import { webhooks } from '@/db/schema';
 import { adminAction, notFound, type ActionResult } from '@/lib/auth/admin-action';
 import { open, seal } from '@/lib/crypto/secret-box';
@@ -11,7 +11,7 @@ import { newId } from '@/lib/ids';
 import { webhookEditFormSchema, webhookFormSchema, webhookActiveSchema, webhookIdSchema } from './schema';
 import { vetEndpointUrl } from './url-guard';
 
-const uniqueViolation = (err: unknown) => (err as { code?: string }).code === '23505';
+const uniqueViolation = (err: unknown) => pgErrorCode(err) === '23505';
 const duplicateName: ActionResult<never> = {
   ok: false,
   fieldErrors: { name: ['A webhook with this name already exists in your organisation'] },

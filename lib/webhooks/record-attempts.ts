@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { getDb, POOL_SIZE, runPrepared, type Transaction } from '@/db/client';
+import { getDb, pgErrorCode, POOL_SIZE, runPrepared, type Transaction } from '@/db/client';
 import { deliveryAttempts, type DeliveryStatus } from '@/db/schema';
 import { scheduleRetries, type ScheduledRetry } from './enqueue';
 import { trackFailures } from './track-failures';
@@ -137,13 +137,6 @@ export type RecordOptions = {
   /** Deliveries the batch kept as skipped (their webhook is disabled) instead of attempting. */
   skipped?: readonly string[];
 };
-
-/** The PostgreSQL error code, looking through drizzle's wrapper (which keeps the driver's error as `cause`). */
-export function pgErrorCode(err: unknown): string | undefined {
-  const e = err as { code?: unknown; cause?: { code?: unknown } } | undefined;
-  const code = e?.cause?.code ?? e?.code;
-  return typeof code === 'string' ? code : undefined;
-}
 
 /**
  * Worth running the transaction again at once: a deadlock or serialization failure, or a prepared

@@ -120,6 +120,30 @@ test('bad input shows its error beside the field and saves nothing', async ({ pa
   expect(await webhookCount(orgA.organisationId)).toBe(before);
 });
 
+test('a name already used in the organisation is refused beside the field, on create and on edit', async ({ page }) => {
+  await signIn(page, orgA.admin);
+  await createWebhook(page, { name: 'Document Control Sync', url: PUBLIC_URL, secret: SECRET });
+  await page.goto('/settings/webhooks');
+  const before = await webhookCount(orgA.organisationId);
+
+  await page.getByRole('button', { name: 'New Webhook' }).click();
+  const dialog = page.getByRole('dialog');
+  await fillWebhookDialog(page, { name: 'Document Control Sync', url: PUBLIC_URL, secret: SECRET });
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(dialog.locator('[data-field-error="webhook-name"]')).toContainText('already exists');
+  expect(await webhookCount(orgA.organisationId)).toBe(before);
+
+  await fillWebhookDialog(page, { name: 'Transmittal Register', url: PUBLIC_URL, secret: SECRET });
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('heading', { name: 'Event Subscriptions' })).toBeVisible();
+  await page.getByRole('button', { name: 'Edit' }).click();
+  await page.getByRole('dialog').getByLabel('Name').fill('Document Control Sync');
+  await page.getByRole('dialog').getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('dialog').locator('[data-field-error="webhook-name"]')).toContainText('already exists');
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Transmittal Register', level: 1 })).toBeVisible();
+});
+
 test('a server action sent directly with an invalid URL gets the same refusal', async ({ page, browser }) => {
   await signIn(page, orgA.admin);
   await page.getByRole('button', { name: 'New Webhook' }).click();
