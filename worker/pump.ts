@@ -25,7 +25,7 @@ function requestsOf(job: Job<unknown>): DeliveryRequest[] {
 }
 
 /** The database's own message, not drizzle's wrapper: that one repeats the query parameters (request bodies) into the log. */
-export function describeFailure(err: unknown): string {
+function describeFailure(err: unknown): string {
   const cause = (err as { cause?: unknown } | undefined)?.cause;
   const source = cause instanceof Error ? cause : err;
   const code = (source as { code?: unknown }).code;
@@ -59,14 +59,6 @@ const RECORD_MAX_JOBS = 32;
 const RECORD_MAX_BYTES = 8 * 1024 * 1024;
 
 const sizeOf = (f: Finished) => f.records.reduce((n, r) => n + (r.requestBody?.length ?? 0) + (r.responseBody?.length ?? 0) + 1024, 0);
-
-/** The job ids a fenced complete() settled: pg-boss lists them beside the count. */
-function settledIds(response: unknown, asked: readonly string[]): Set<string> {
-  const { settled, affected } = (response ?? {}) as { settled?: unknown; affected?: number };
-  if (Array.isArray(settled)) return new Set(settled.map(String));
-  if (typeof settled === 'string') return new Set(settled.replace(/[{}]/g, '').split(',').filter(Boolean));
-  return affected === asked.length ? new Set(asked) : new Set();
-}
 
 /**
  * Moves one queue's delivery jobs through three stages that never wait for each other's batches:
@@ -238,17 +230,15 @@ export class DeliveryPump {
           batch.flatMap((b) => b.records),
           { skipped: batch.flatMap((b) => b.skipped) },
         );
-        const asked = batch.map((b) => b.job.id);
-        const response = await this.#boss.complete(
+        const completed = await this.#boss.complete(
           this.#options.queue,
           batch.map((b) => ({ id: b.job.id, retryCount: b.job.retryCount })),
           null,
           { db: inTransaction(tx) },
         );
-        const held = settledIds(response, asked);
-        return asked.filter((id) => !held.has(id));
+        return batch.length - (completed as { affected: number }).affected;
       });
-      for (const id of missed) console.warn(`[worker] job ${id} expired before its attempts were recorded; pg-boss had already handed it on`);
+      if (missed > 0) console.warn(`[worker] ${missed} of ${batch.length} jobs expired before their attempts were recorded; pg-boss had already handed them on`);
       return null;
     } catch (err) {
       return { err };

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDb, getDb } from '@/db/client';
-import { deliveries, events, webhooks } from '@/db/schema';
+import { webhooks } from '@/db/schema';
 import { env } from '@/lib/env';
 import { newId } from '@/lib/ids';
 import { closePublisher } from '@/lib/queue/boss';
@@ -10,7 +10,6 @@ import { deliverBatch, makeAttempts, planAttempts } from '@/lib/webhooks/deliver
 import { loadDeliveries } from '@/lib/webhooks/load-deliveries';
 import { recordAttempts } from '@/lib/webhooks/record-attempts';
 import { eventCatalogue } from '@/lib/webhooks/events';
-import { buildEventBody } from '@/lib/webhooks/payload';
 import { publishEvent } from '@/lib/webhooks/publish';
 import { RESPONSE_BODY_LIMIT } from '@/lib/webhooks/post-webhook';
 import { retryDelivery } from '@/lib/webhooks/retry';
@@ -20,6 +19,7 @@ import { attemptsOf, deliveryById, waitForAttempts } from '../support/deliveries
 import { completedData, createOrganisation, createWebhook } from '../support/fixtures';
 import { startReceiver, type Receiver, type Reply } from '../support/receiver';
 import { waitFor } from '../support/wait';
+import { unqueuedDelivery } from '../support/unqueued';
 import { startWorker, type RunningWorker } from '../support/worker';
 
 const TIMEOUT_MS = 1_500;
@@ -156,17 +156,11 @@ describe('the delivery worker', () => {
 });
 
 describe('sending to a vetted address only', () => {
-  /** An event and a delivery to `url` without a job, so only deliverBatch below attempts it. */
-  async function unqueuedDelivery(url: string) {
+  /** A delivery to `url` without a job, so only deliverBatch below attempts it. */
+  async function deliveryTo(url: string) {
     const org = await createOrganisation();
     const webhook = await createWebhook(org.organisationId, { url });
-    const eventId = newId('evt');
-    const deliveryId = newId('dlv');
-    const occurredAt = new Date();
-    const body = buildEventBody({ type: 'workflow.completed', occurredAt, organisationId: org.organisationId, projectId: org.projectId, data: completedData });
-    await getDb().insert(events).values({ id: eventId, organisationId: org.organisationId, projectId: org.projectId, type: 'workflow.completed', occurredAt, body });
-    await getDb().insert(deliveries).values({ id: deliveryId, organisationId: org.organisationId, eventId, webhookId: webhook.id, eventType: 'workflow.completed' });
-    return deliveryId;
+    return unqueuedDelivery(org, webhook.id);
   }
   const ctx = () => ({ timeoutMs: TIMEOUT_MS, encryptionKey: env().KAZINEX_ENCRYPTION_KEY, retrySchedule: [3600] });
 
@@ -178,7 +172,7 @@ describe('sending to a vetted address only', () => {
     });
     await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
     try {
-      const deliveryId = await unqueuedDelivery(`https://127.0.0.1:${(listener.address() as AddressInfo).port}/hook`);
+      const deliveryId = await deliveryTo(`https://127.0.0.1:${(listener.address() as AddressInfo).port}/hook`);
       await deliverBatch([{ deliveryId, trigger: 'automatic' }], { ...ctx(), allowPrivate: false });
       const [refused] = await attemptsOf(deliveryId);
       expect(refused).toMatchObject({ success: false, responseStatus: null, attemptNumber: 1 });
@@ -191,7 +185,7 @@ describe('sending to a vetted address only', () => {
 
   it('reaches a loopback receiver when private addresses are allowed', async () => {
     const path = `/${newId('wh')}/private-allowed`;
-    const deliveryId = await unqueuedDelivery(receiver.url + path);
+    const deliveryId = await deliveryTo(receiver.url + path);
     await deliverBatch([{ deliveryId, trigger: 'manual' }], { ...ctx(), allowPrivate: true });
     expect((await attemptsOf(deliveryId))[0]).toMatchObject({ success: true, responseStatus: 200, trigger: 'manual' });
     expect(at(path).map((r) => r.headers['x-kazinex-delivery'])).toEqual([deliveryId]);
@@ -205,12 +199,7 @@ describe('attempts that were under way together', () => {
     const org = await createOrganisation();
     const path = `/${org.organisationId}/${name}`;
     const webhook = await createWebhook(org.organisationId, { url: receiver.url + path });
-    const eventId = newId('evt');
-    const deliveryId = newId('dlv');
-    const occurredAt = new Date();
-    const body = buildEventBody({ type: 'workflow.completed', occurredAt, organisationId: org.organisationId, projectId: org.projectId, data: completedData });
-    await getDb().insert(events).values({ id: eventId, organisationId: org.organisationId, projectId: org.projectId, type: 'workflow.completed', occurredAt, body });
-    await getDb().insert(deliveries).values({ id: deliveryId, organisationId: org.organisationId, eventId, webhookId: webhook.id, eventType: 'workflow.completed' });
+    const deliveryId = await unqueuedDelivery(org, webhook.id);
     const run = async (trigger: 'automatic' | 'manual') =>
       makeAttempts(planAttempts([{ deliveryId, trigger, attempt: trigger === 'automatic' ? 1 : undefined }], await loadDeliveries([deliveryId]), new Set()), ctx());
     return { path, webhook, deliveryId, run };
