@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { signedHeaders } from '@/lib/webhooks/sign';
+import { signedHeaders } from '@/lib/webhooks/core/sign';
 
 /**
  * The bare ceiling: signed POSTs from a plain Node loop straight to the receiver, with no queue

@@ -18,9 +18,9 @@ import { closeDb, getDb } from '@/db/client';
 import { deliveryAttempts, organisations, projects, webhooks, webhookSubscriptions } from '@/db/schema';
 import { seal } from '@/lib/crypto/secret-box';
 import { newId } from '@/lib/ids';
-import { closePublisher } from '@/lib/queue/boss';
-import { buildEventBody } from '@/lib/webhooks/payload';
-import { publishEvents, type PublishInput } from '@/lib/webhooks/publish';
+import { closePublisher } from '@/lib/webhooks/queue/boss';
+import { buildEventBody } from '@/lib/webhooks/core/envelope';
+import { publishEvents, type PublishInput } from '@/lib/webhooks/publish/publish';
 import { bareCeiling } from './bare-ceiling';
 import { benchDatabase, type BenchDatabase } from './database';
 

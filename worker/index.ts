@@ -4,9 +4,9 @@
  */
 import { closeDb, listen } from '@/db/client';
 import { env } from '@/lib/env';
-import { createBoss, ensureQueues, JOBS_CHANNEL, QUEUES, RETENTION_QUEUE } from '@/lib/queue/boss';
-import type { DeliveryContext } from '@/lib/webhooks/deliver';
-import { pruneDeliveryLog } from '@/lib/webhooks/prune-log';
+import { createBoss, ensureQueues, JOBS_CHANNEL, QUEUES, RETENTION_QUEUE } from '@/lib/webhooks/queue/boss';
+import type { DeliveryContext } from '@/lib/webhooks/deliver/attempt';
+import { pruneDeliveryLog } from '@/lib/webhooks/deliver/prune';
 import { DeliveryPump } from './pump';
 
 /** Daily, at a quiet minute: the Delivery Log retention run. */

@@ -1,11 +1,11 @@
 import type { Job, PgBoss } from 'pg-boss';
 import { z } from 'zod';
 import { attemptTriggerEnum } from '@/db/schema';
-import { inTransaction, type QueueName } from '@/lib/queue/boss';
-import { makeAttempts, planAttempts, type DeliveryContext } from '@/lib/webhooks/deliver';
-import type { DeliveryRequest } from '@/lib/webhooks/enqueue';
-import { loadDeliveries } from '@/lib/webhooks/load-deliveries';
-import { recordAttemptsIn, recordingTransaction, type AttemptRecord } from '@/lib/webhooks/record-attempts';
+import { inTransaction, type QueueName } from '@/lib/webhooks/queue/boss';
+import { makeAttempts, planAttempts, type DeliveryContext } from '@/lib/webhooks/deliver/attempt';
+import type { DeliveryRequest } from '@/lib/webhooks/queue/enqueue';
+import { loadDeliveries } from '@/lib/webhooks/deliver/load';
+import { recordAttemptsIn, recordingTransaction, type AttemptRecord } from '@/lib/webhooks/deliver/record';
 
 const jobDataSchema = z.object({
   deliveryIds: z.array(z.string().min(1)),

@@ -4,9 +4,9 @@ import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
 import { formatDateTime, formatDuration } from '@/lib/format';
-import { loadDeliveryLogAction } from '@/lib/webhooks/delivery-actions';
-import type { DeliveryLogPage } from '@/lib/webhooks/delivery-log';
-import { eventTypes, type EventType } from '@/lib/webhooks/events';
+import { loadDeliveryLogAction } from '@/lib/webhooks/actions/delivery-actions';
+import type { DeliveryLogPage } from '@/lib/webhooks/read/delivery-log';
+import { eventTypes, type EventType } from '@/lib/webhooks/core/events';
 import { RetryButton } from './retry-button';
 import { StatusBadge } from './status-badge';
 

@@ -1,4 +1,4 @@
-import type { WebhookHealth } from '@/lib/webhooks/failure-tracking';
+import type { WebhookHealth } from '@/lib/webhooks/deliver/failure-tracking';
 import { StatusBadge } from './status-badge';
 
 const look: Record<WebhookHealth, { tone: 'green' | 'amber' | 'red'; label: string }> = {

@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { inputClass } from '@/components/ui/field';
 import { formatDateTime } from '@/lib/format';
-import { reEnableWebhookAction, replaySkippedAction, retryFailedSinceAction } from '@/lib/webhooks/resilience-actions';
+import { reEnableWebhookAction, replaySkippedAction, retryFailedSinceAction } from '@/lib/webhooks/actions/recovery-actions';
 
 /** Shown when failure tracking disabled the webhook: why, since when, and the way back. */
 export function DisabledBanner({ webhookId, reason, disabledAt, skippedCount }: { webhookId: string; reason: string; disabledAt: Date | null; skippedCount: number }) {

@@ -3,7 +3,7 @@
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { Button } from '@/components/ui/button';
-import { retryDeliveryAction } from '@/lib/webhooks/delivery-actions';
+import { retryDeliveryAction } from '@/lib/webhooks/actions/delivery-actions';
 
 /** Re-sends a delivery's stored payload; the new attempt shows up in the log marked manual. */
 export function RetryButton({ deliveryId, onRetried }: { deliveryId: string; onRetried?: () => void }) {

@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { formatDateTime } from '@/lib/format';
-import { rollSecretAction } from '@/lib/webhooks/resilience-actions';
+import { rollSecretAction } from '@/lib/webhooks/actions/recovery-actions';
 
 /** Roll secret: a new secret, shown once; the previous one keeps signing for 24 hours. */
 export function RollSecretDialog({ webhookId }: { webhookId: string }) {

@@ -2,7 +2,7 @@
 
 import { useState } from 'react';
 import { Button } from '@/components/ui/button';
-import { revealSecret } from '@/lib/webhooks/actions';
+import { revealSecret } from '@/lib/webhooks/actions/webhook-actions';
 
 /** The secret stays masked until an admin asks for it; it is fetched on demand, never sent with the page. */
 export function SecretField({ webhookId }: { webhookId: string }) {

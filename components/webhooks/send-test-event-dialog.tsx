@@ -5,9 +5,9 @@ import { useEffect, useRef, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { formatDuration } from '@/lib/format';
-import { sendTestEventAction, testEventOutcomeAction } from '@/lib/webhooks/delivery-actions';
-import { eventCatalogue, eventTypes, type EventType } from '@/lib/webhooks/events';
-import type { DeliveryOutcome } from '@/lib/webhooks/test-event';
+import { sendTestEventAction, testEventOutcomeAction } from '@/lib/webhooks/actions/delivery-actions';
+import { eventCatalogue, eventTypes, type EventType } from '@/lib/webhooks/core/events';
+import type { DeliveryOutcome } from '@/lib/webhooks/publish/test-event';
 import { StatusBadge } from './status-badge';
 
 type Outcome = DeliveryOutcome;

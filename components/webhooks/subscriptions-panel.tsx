@@ -4,8 +4,8 @@ import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
-import { eventCatalogue, eventTypes, type EventType } from '@/lib/webhooks/events';
-import { removeSubscription, saveSubscriptions } from '@/lib/webhooks/subscription-actions';
+import { eventCatalogue, eventTypes, type EventType } from '@/lib/webhooks/core/events';
+import { removeSubscription, saveSubscriptions } from '@/lib/webhooks/actions/subscription-actions';
 
 export function SubscriptionsPanel({ webhookId, subscribed }: { webhookId: string; subscribed: EventType[] }) {
   const router = useRouter();

@@ -4,7 +4,7 @@ import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
-import { deleteWebhook, setWebhookActive } from '@/lib/webhooks/actions';
+import { deleteWebhook, setWebhookActive } from '@/lib/webhooks/actions/webhook-actions';
 
 export function ActiveToggle({ webhookId, active }: { webhookId: string; active: boolean }) {
   const router = useRouter();

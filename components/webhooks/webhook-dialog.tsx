@@ -7,8 +7,8 @@ import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { TextField } from '@/components/ui/field';
 import type { ActionResult, FieldErrors } from '@/lib/auth/admin-action';
-import { createWebhook, updateWebhook } from '@/lib/webhooks/actions';
-import { generateSecret, webhookEditFormSchema, webhookFormSchema } from '@/lib/webhooks/schema';
+import { createWebhook, updateWebhook } from '@/lib/webhooks/actions/webhook-actions';
+import { generateSecret, webhookEditFormSchema, webhookFormSchema } from '@/lib/webhooks/core/webhook-form';
 
 type Existing = { id: string; name: string; url: string; active: boolean };
 

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDb } from '@/db/client';
-import { closePublisher } from '@/lib/queue/boss';
-import { getDeliveryAttempt, listDeliveryAttempts, type DeliveryLogRow } from '@/lib/webhooks/delivery-log';
-import { publishEvents } from '@/lib/webhooks/publish';
-import { retryDelivery } from '@/lib/webhooks/retry';
+import { closePublisher } from '@/lib/webhooks/queue/boss';
+import { getDeliveryAttempt, listDeliveryAttempts, type DeliveryLogRow } from '@/lib/webhooks/read/delivery-log';
+import { publishEvents } from '@/lib/webhooks/publish/publish';
+import { retryDelivery } from '@/lib/webhooks/manage/retry';
 import { waitForAttempts } from '../support/deliveries';
 import { completedData, createOrganisation, createWebhook } from '../support/fixtures';
 import { startReceiver, type Receiver, type Reply } from '../support/receiver';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDb } from '@/db/client';
-import { closePublisher } from '@/lib/queue/boss';
-import { publishEvent, publishEvents } from '@/lib/webhooks/publish';
+import { closePublisher } from '@/lib/webhooks/queue/boss';
+import { publishEvent, publishEvents } from '@/lib/webhooks/publish/publish';
 import { deliveryById, waitForAttempts } from '../support/deliveries';
 import { completedData, createOrganisation, createWebhook } from '../support/fixtures';
 import { startReceiver, type Receiver } from '../support/receiver';

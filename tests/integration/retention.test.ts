@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { closeDb, getDb } from '@/db/client';
 import { deliveries, deliveryAttempts, events, idempotencyKeys, type DeliveryStatus } from '@/db/schema';
 import { newId } from '@/lib/ids';
-import { pruneDeliveryLog } from '@/lib/webhooks/prune-log';
+import { pruneDeliveryLog } from '@/lib/webhooks/deliver/prune';
 import { createOrganisation, createWebhook } from '../support/fixtures';
 
 afterAll(async () => {

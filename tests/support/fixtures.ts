@@ -3,7 +3,7 @@ import { organisations, projects, webhooks, webhookSubscriptions } from '@/db/sc
 import { seal } from '@/lib/crypto/secret-box';
 import { env } from '@/lib/env';
 import { newId } from '@/lib/ids';
-import type { EventType } from '@/lib/webhooks/events';
+import type { EventType } from '@/lib/webhooks/core/events';
 
 /** A fresh organisation with one project, so tests sharing the database never see each other's rows. */
 export async function createOrganisation(name = 'Test Engineering Ltd') {

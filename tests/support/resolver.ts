@@ -1,4 +1,4 @@
-import type { ResolvedAddress, Resolver } from '@/lib/webhooks/url-guard';
+import type { ResolvedAddress, Resolver } from '@/lib/webhooks/core/url-guard';
 
 export const v4 = (address: string): ResolvedAddress => ({ address, family: 4 });
 export const v6 = (address: string): ResolvedAddress => ({ address, family: 6 });

@@ -1,7 +1,7 @@
 import { getDb } from '@/db/client';
 import { deliveries, events } from '@/db/schema';
 import { newId } from '@/lib/ids';
-import { buildEventBody } from '@/lib/webhooks/payload';
+import { buildEventBody } from '@/lib/webhooks/core/envelope';
 import { completedData } from './fixtures';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCursor, encodeCursor } from '@/lib/webhooks/delivery-log';
+import { decodeCursor, encodeCursor } from '@/lib/webhooks/read/delivery-log';
 
 describe('Delivery Log cursor', () => {
   it('round-trips the keyset position', () => {

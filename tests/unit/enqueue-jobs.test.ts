@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DELIVERIES_PER_JOB, toJobs, type DeliveryToEnqueue } from '@/lib/webhooks/enqueue';
+import { DELIVERIES_PER_JOB, toJobs, type DeliveryToEnqueue } from '@/lib/webhooks/queue/enqueue';
 
 const delivery = (n: number, webhookId: string, trigger: DeliveryToEnqueue['trigger'] = 'automatic'): DeliveryToEnqueue => ({
   deliveryId: `dlv_${n}`,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { eventCatalogue, eventTypes } from '@/lib/webhooks/events';
-import { eventReference } from '@/lib/webhooks/reference';
+import { eventCatalogue, eventTypes } from '@/lib/webhooks/core/events';
+import { eventReference } from '@/lib/webhooks/core/reference';
 
 describe('event catalogue', () => {
   it('has the seven events of the tutorial with their "Fires when" texts', () => {

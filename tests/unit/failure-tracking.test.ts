@@ -7,7 +7,7 @@ import {
   healthOf,
   trackAttempt,
   type FailureCounters,
-} from '@/lib/webhooks/failure-tracking';
+} from '@/lib/webhooks/deliver/failure-tracking';
 
 const HOUR = 60 * 60 * 1000;
 const start = new Date('2024-03-01T00:00:00Z');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildEventBody, formatEventTimestamp, toWholeSeconds } from '@/lib/webhooks/payload';
+import { buildEventBody, formatEventTimestamp, toWholeSeconds } from '@/lib/webhooks/core/envelope';
 
 describe('buildEventBody', () => {
   it("produces the tutorial's payload byte for byte", () => {

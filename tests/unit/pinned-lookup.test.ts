@@ -2,8 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LookupAddress, LookupOptions } from 'node:dns';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ADDRESS_REFUSED, AddressRefusedError, pinnedLookup, type PinnedLookupOptions } from '@/lib/webhooks/pinned-lookup';
-import { vetEndpointUrl, type Resolver } from '@/lib/webhooks/url-guard';
+import { ADDRESS_REFUSED, AddressRefusedError, pinnedLookup, type PinnedLookupOptions } from '@/lib/webhooks/deliver/pinned-lookup';
+import { vetEndpointUrl, type Resolver } from '@/lib/webhooks/core/url-guard';
 import { tableResolver, v4, v6 } from '../support/resolver';
 
 type LookupAnswer = { err: NodeJS.ErrnoException | null; address: string | LookupAddress[]; family?: number };

@@ -1,8 +1,8 @@
 import { createServer } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postWebhook, RESPONSE_BODY_LIMIT } from '@/lib/webhooks/post-webhook';
-import { vetEndpointUrl } from '@/lib/webhooks/url-guard';
+import { postWebhook, RESPONSE_BODY_LIMIT } from '@/lib/webhooks/deliver/post';
+import { vetEndpointUrl } from '@/lib/webhooks/core/url-guard';
 import { startReceiver, type Receiver, type Reply } from '../support/receiver';
 
 // One receiver; each test answers on its own path.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AddressRefusedError } from '@/lib/webhooks/pinned-lookup';
-import { describeRequestError, isStaleSocketError } from '@/lib/webhooks/request-errors';
+import { AddressRefusedError } from '@/lib/webhooks/deliver/pinned-lookup';
+import { describeRequestError, isStaleSocketError } from '@/lib/webhooks/deliver/request-errors';
 
 const err = (code: string, message = code, extra: object = {}) => Object.assign(new Error(message), { code, ...extra });
 

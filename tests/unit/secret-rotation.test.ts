@@ -1,7 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
-import { PREVIOUS_SECRET_OVERLAP_MS, previousSecretExpiresAt, signingSecrets } from '@/lib/webhooks/secret-rotation';
-import { signedHeaders } from '@/lib/webhooks/sign';
+import { PREVIOUS_SECRET_OVERLAP_MS, previousSecretExpiresAt, signingSecrets } from '@/lib/webhooks/core/secret-rotation';
+import { signedHeaders } from '@/lib/webhooks/core/sign';
 
 const rolledAt = new Date('2024-03-15T10:30:00Z');
 const previous = { secret: 'whsec-old-a8f3x9d2k7q4m1z6', expiresAt: previousSecretExpiresAt(rolledAt) };

@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
-import { buildEventBody } from '@/lib/webhooks/payload';
-import { kazinexSignature, signedHeaders, standardWebhooksSignature, USER_AGENT } from '@/lib/webhooks/sign';
+import { buildEventBody } from '@/lib/webhooks/core/envelope';
+import { kazinexSignature, signedHeaders, standardWebhooksSignature, USER_AGENT } from '@/lib/webhooks/core/sign';
 import packageJson from '@/package.json';
 import { verifyWithTutorialPython } from '../support/python-verify';
 

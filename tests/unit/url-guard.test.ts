@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isBlockedAddress, vetEndpointUrl } from '@/lib/webhooks/url-guard';
+import { isBlockedAddress, vetEndpointUrl } from '@/lib/webhooks/core/url-guard';
 import { tableResolver, v4, v6 } from '../support/resolver';
 
 describe('isBlockedAddress', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generateSecret, webhookEditFormSchema, webhookFormSchema } from '@/lib/webhooks/schema';
+import { generateSecret, webhookEditFormSchema, webhookFormSchema } from '@/lib/webhooks/core/webhook-form';
 
 const valid = { name: 'ERP Integration', url: 'https://erp.example.com/kazinex', secret: 'wh_prod_a8f3x9d2k7q4m1z6', active: true };
 

@@ -1,6 +1,6 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { Webhook } from 'standardwebhooks';
-import { eventCatalogue } from '@/lib/webhooks/events';
+import { eventCatalogue } from '@/lib/webhooks/core/events';
 import { createTestOrg, testDb, type TestOrg } from '../../support/db';
 import { verifyWithTutorialPython } from '../../support/python-verify';
 import { startReceiver, type Receiver } from '../../support/receiver';

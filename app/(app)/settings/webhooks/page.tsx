@@ -6,8 +6,8 @@ import { StatusBadge } from '@/components/webhooks/status-badge';
 import { WebhookDialog } from '@/components/webhooks/webhook-dialog';
 import { requireOrgAdmin } from '@/lib/auth/session';
 import { formatDate, formatDateTime, formatDuration } from '@/lib/format';
-import { getWebhookHealth } from '@/lib/webhooks/webhook-health';
-import { listWebhooks } from '@/lib/webhooks/queries';
+import { getWebhookHealth } from '@/lib/webhooks/read/webhook-health';
+import { listWebhooks } from '@/lib/webhooks/read/webhook-list';
 
 export const metadata: Metadata = { title: 'Webhooks' };
 

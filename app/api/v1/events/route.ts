@@ -7,9 +7,9 @@
 import { getDb } from '@/db/client';
 import { hasServiceToken } from '@/lib/api/service-token';
 import { env } from '@/lib/env';
-import { apiBatchSchema, apiEventSchema, toPublishInput } from '@/lib/webhooks/events-api-schema';
-import { claimIdempotencyKey, findIdempotentAnswer, requestHash, type StoredAnswer } from '@/lib/webhooks/idempotency';
-import { publishEvents, type PublishIssue } from '@/lib/webhooks/publish';
+import { apiBatchSchema, apiEventSchema, toPublishInput } from '@/lib/webhooks/publish/events-api';
+import { claimIdempotencyKey, findIdempotentAnswer, requestHash, type StoredAnswer } from '@/lib/webhooks/publish/idempotency';
+import { publishEvents, type PublishIssue } from '@/lib/webhooks/publish/publish';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';

@@ -16,10 +16,10 @@ import { ActiveToggle, DeleteWebhookButton } from '@/components/webhooks/webhook
 import { WebhookDialog } from '@/components/webhooks/webhook-dialog';
 import { requireOrgAdmin } from '@/lib/auth/session';
 import { formatDateTime, formatDuration } from '@/lib/format';
-import { getWebhookHealth, type WebhookHealthSummary } from '@/lib/webhooks/webhook-health';
-import { getWebhook, listSubscriptions } from '@/lib/webhooks/queries';
-import { listDeliveryAttempts } from '@/lib/webhooks/delivery-log';
-import { eventTypeSchema } from '@/lib/webhooks/events';
+import { getWebhookHealth, type WebhookHealthSummary } from '@/lib/webhooks/read/webhook-health';
+import { getWebhook, listSubscriptions } from '@/lib/webhooks/read/webhook-list';
+import { listDeliveryAttempts } from '@/lib/webhooks/read/delivery-log';
+import { eventTypeSchema } from '@/lib/webhooks/core/events';
 import type { Webhook } from '@/db/schema';
 
 export const metadata: Metadata = { title: 'Webhook' };

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { Breadcrumb } from '@/components/breadcrumb';
 import { RoleNeeded } from '@/components/role-needed';
 import { requireOrgAdmin } from '@/lib/auth/session';
-import { eventReference } from '@/lib/webhooks/reference';
+import { eventReference } from '@/lib/webhooks/core/reference';
 
 export const metadata: Metadata = { title: 'Webhook Events Reference' };
 

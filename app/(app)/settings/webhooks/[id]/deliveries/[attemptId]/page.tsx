@@ -7,8 +7,8 @@ import { RetryButton } from '@/components/webhooks/retry-button';
 import { StatusBadge } from '@/components/webhooks/status-badge';
 import { requireOrgAdmin } from '@/lib/auth/session';
 import { formatDateTime, formatDuration } from '@/lib/format';
-import { getDeliveryAttempt } from '@/lib/webhooks/delivery-log';
-import { getWebhook } from '@/lib/webhooks/queries';
+import { getDeliveryAttempt } from '@/lib/webhooks/read/delivery-log';
+import { getWebhook } from '@/lib/webhooks/read/webhook-list';
 
 export const metadata: Metadata = { title: 'Delivery' };
 

@@ -5,7 +5,7 @@ import { revalidatePath } from 'next/cache';
 import { getDb, type Database, type Transaction } from '@/db/client';
 import { webhooks, webhookSubscriptions } from '@/db/schema';
 import { adminAction, notFound } from '@/lib/auth/admin-action';
-import { subscriptionRemovalSchema, subscriptionsSchema } from './schema';
+import { subscriptionRemovalSchema, subscriptionsSchema } from '@/lib/webhooks/core/webhook-form';
 
 async function ownsWebhook(organisationId: string, id: string, tx: Database | Transaction = getDb()): Promise<boolean> {
   const [row] = await tx

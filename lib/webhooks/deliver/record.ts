@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { getDb, pgErrorCode, POOL_SIZE, runPrepared, type Transaction } from '@/db/client';
 import { deliveryAttempts, type DeliveryStatus } from '@/db/schema';
-import { scheduleRetries, type ScheduledRetry } from './enqueue';
+import { scheduleRetries, type ScheduledRetry } from '@/lib/webhooks/queue/enqueue';
 import { trackFailures } from './track-failures';
 
 /** One finished attempt, and the state its delivery moves to because of it. */

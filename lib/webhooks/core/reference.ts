@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { eventCatalogue, eventTypes, type EventType } from './events';
-import { buildEventBody } from './payload';
+import { buildEventBody } from './envelope';
 
 /** The Webhook Events Reference, derived from the catalogue's zod schemas so it cannot drift from them. */
 

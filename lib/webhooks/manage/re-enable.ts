@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { deliveries, webhooks } from '@/db/schema';
-import { enqueueDeliveries, scheduleRetries } from './enqueue';
+import { enqueueDeliveries, scheduleRetries } from '@/lib/webhooks/queue/enqueue';
 
 /**
  * *Re-enable*: clears the disabled state failure tracking set and starts the counters afresh, so the

@@ -3,7 +3,7 @@ import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { AddressRefusedError, pinnedLookup } from './pinned-lookup';
 import { describeRequestError, isStaleSocketError } from './request-errors';
-import { bareHost, isBlockedAddress, type Resolver } from './url-guard';
+import { bareHost, isBlockedAddress, type Resolver } from '@/lib/webhooks/core/url-guard';
 
 /** Stored per attempt: at most this much of the response body (SPEC §3). */
 export const RESPONSE_BODY_LIMIT = 64 * 1024;

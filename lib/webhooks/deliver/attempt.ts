@@ -1,13 +1,13 @@
 import { open } from '@/lib/crypto/secret-box';
 import { newId } from '@/lib/ids';
-import type { DeliveryRequest } from './enqueue';
-import { loadDeliveries, type LoadedDelivery } from './load-deliveries';
-import { postWebhook, type PostResult } from './post-webhook';
-import { recordAttempts, type AttemptRecord } from './record-attempts';
-import { deliveryStatusAfterAttempt, nextRetryDelay } from './retry-policy';
-import { signingSecrets } from './secret-rotation';
-import { signedHeaders } from './sign';
-import { checkEndpointUrl, type Resolver } from './url-guard';
+import type { DeliveryRequest } from '@/lib/webhooks/queue/enqueue';
+import { loadDeliveries, type LoadedDelivery } from './load';
+import { postWebhook, type PostResult } from './post';
+import { recordAttempts, type AttemptRecord } from './record';
+import { deliveryStatusAfterAttempt, nextRetryDelay } from '@/lib/webhooks/core/retry-policy';
+import { signingSecrets } from '@/lib/webhooks/core/secret-rotation';
+import { signedHeaders } from '@/lib/webhooks/core/sign';
+import { checkEndpointUrl, type Resolver } from '@/lib/webhooks/core/url-guard';
 
 export type DeliveryContext = {
   timeoutMs: number;

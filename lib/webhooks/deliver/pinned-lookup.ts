@@ -1,5 +1,5 @@
 import { isIP, type LookupFunction } from 'node:net';
-import { isBlockedAddress, systemResolver, type ResolvedAddress, type Resolver } from './url-guard';
+import { isBlockedAddress, systemResolver, type ResolvedAddress, type Resolver } from '@/lib/webhooks/core/url-guard';
 
 /**
  * A `lookup` for node:http/https requests and agents that vets the addresses it hands to the socket.

@@ -2,8 +2,8 @@ import { and, asc, desc, eq } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { deliveryAttempts, deliveries, projects, webhooks } from '@/db/schema';
 import { newId } from '@/lib/ids';
-import { eventCatalogue, isEventType } from './events';
-import { buildEventBody, toWholeSeconds } from './payload';
+import { eventCatalogue, isEventType } from '@/lib/webhooks/core/events';
+import { buildEventBody, toWholeSeconds } from '@/lib/webhooks/core/envelope';
 import { storeEvents } from './store-events';
 
 export type SendTestEventResult =

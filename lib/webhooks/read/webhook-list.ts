@@ -1,7 +1,7 @@
 import { and, count, desc, eq } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { webhooks, webhookSubscriptions } from '@/db/schema';
-import { eventTypes, type EventType } from './events';
+import { eventTypes, type EventType } from '@/lib/webhooks/core/events';
 
 /** Every query here takes the organisation id: a webhook of another organisation simply does not exist. */
 

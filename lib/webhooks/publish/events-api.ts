@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { eventTypeSchema } from './events';
+import { eventTypeSchema } from '@/lib/webhooks/core/events';
 import type { PublishInput } from './publish';
 
 /** The most events one `POST /api/v1/events` may carry; they are stored in one transaction. */

@@ -3,10 +3,10 @@
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { adminAction, notFound } from '@/lib/auth/admin-action';
-import { listDeliveryAttempts } from './delivery-log';
-import { eventTypeSchema } from './events';
-import { retryDelivery } from './retry';
-import { getDeliveryOutcome, sendTestEvent } from './test-event';
+import { listDeliveryAttempts } from '@/lib/webhooks/read/delivery-log';
+import { eventTypeSchema } from '@/lib/webhooks/core/events';
+import { retryDelivery } from '@/lib/webhooks/manage/retry';
+import { getDeliveryOutcome, sendTestEvent } from '@/lib/webhooks/publish/test-event';
 
 const id = z.string().min(1).max(64);
 

@@ -3,9 +3,9 @@
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { adminAction, notFound } from '@/lib/auth/admin-action';
-import { reEnableWebhook, replaySkipped } from './re-enable';
-import { retryFailedSince } from './retry';
-import { rollSecret } from './roll-secret';
+import { reEnableWebhook, replaySkipped } from '@/lib/webhooks/manage/re-enable';
+import { retryFailedSince } from '@/lib/webhooks/manage/retry';
+import { rollSecret } from '@/lib/webhooks/manage/roll-secret';
 
 const webhookId = z.object({ id: z.string().min(1).max(64) });
 

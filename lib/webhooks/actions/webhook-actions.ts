@@ -8,8 +8,8 @@ import { adminAction, notFound, type ActionResult } from '@/lib/auth/admin-actio
 import { open, seal } from '@/lib/crypto/secret-box';
 import { env } from '@/lib/env';
 import { newId } from '@/lib/ids';
-import { webhookEditFormSchema, webhookFormSchema, webhookActiveSchema, webhookIdSchema } from './schema';
-import { vetEndpointUrl } from './url-guard';
+import { webhookEditFormSchema, webhookFormSchema, webhookActiveSchema, webhookIdSchema } from '@/lib/webhooks/core/webhook-form';
+import { vetEndpointUrl } from '@/lib/webhooks/core/url-guard';
 
 const uniqueViolation = (err: unknown) => pgErrorCode(err) === '23505';
 const duplicateName: ActionResult<never> = {

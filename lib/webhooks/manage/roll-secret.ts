@@ -3,8 +3,8 @@ import { getDb } from '@/db/client';
 import { webhooks } from '@/db/schema';
 import { seal } from '@/lib/crypto/secret-box';
 import { env } from '@/lib/env';
-import { generateSecret } from './schema';
-import { previousSecretExpiresAt } from './secret-rotation';
+import { generateSecret } from '@/lib/webhooks/core/webhook-form';
+import { previousSecretExpiresAt } from '@/lib/webhooks/core/secret-rotation';
 
 export type RolledSecret = {
   /** The new secret in plain text: shown once, never stored unsealed. */

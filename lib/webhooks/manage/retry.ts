@@ -1,7 +1,7 @@
 import { and, eq, gt, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { deliveries, webhooks } from '@/db/schema';
-import { enqueueDeliveries } from './enqueue';
+import { enqueueDeliveries } from '@/lib/webhooks/queue/enqueue';
 
 /**
  * Retry: sends the delivery again as a new attempt marked manual. The worker re-sends the stored

@@ -3,8 +3,8 @@ import type { z } from 'zod';
 import { getDb, type Transaction } from '@/db/client';
 import { organisations, projects, webhooks, webhookSubscriptions } from '@/db/schema';
 import { newId } from '@/lib/ids';
-import { eventCatalogue, eventTypes, isEventType } from './events';
-import { buildEventBody, toWholeSeconds } from './payload';
+import { eventCatalogue, eventTypes, isEventType } from '@/lib/webhooks/core/events';
+import { buildEventBody, toWholeSeconds } from '@/lib/webhooks/core/envelope';
 import { storeEvents, type NewDelivery, type NewEvent } from './store-events';
 
 export type PublishInput = {

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { runPrepared, type Transaction } from '@/db/client';
 import type { AttemptTrigger } from '@/db/schema';
-import { getPublisher, inTransaction, JOBS_CHANNEL, QUEUES, type QueueName } from '@/lib/queue/boss';
+import { getPublisher, inTransaction, JOBS_CHANNEL, QUEUES, type QueueName } from './boss';
 
 /**
  * A delivery job: up to DELIVERIES_PER_JOB deliveries to one webhook. Carrying several per job

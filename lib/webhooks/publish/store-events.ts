@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { runPrepared, type Transaction } from '@/db/client';
 import type { AttemptTrigger } from '@/db/schema';
-import { enqueueDeliveries } from './enqueue';
+import { enqueueDeliveries } from '@/lib/webhooks/queue/enqueue';
 
 export type NewEvent = {
   id: string;
