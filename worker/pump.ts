@@ -2,7 +2,8 @@ import type { Job, PgBoss } from 'pg-boss';
 import { z } from 'zod';
 import { attemptTriggerEnum } from '@/db/schema';
 import { inTransaction, type QueueName } from '@/lib/webhooks/queue/boss';
-import { makeAttempts, planAttempts, type DeliveryContext } from '@/lib/webhooks/deliver/attempt';
+import { makeAttempts, type DeliveryContext } from '@/lib/webhooks/deliver/attempt';
+import { AutomaticAttemptsInFlight, planAttempts } from '@/lib/webhooks/deliver/fence';
 import type { DeliveryRequest } from '@/lib/webhooks/queue/enqueue';
 import { loadDeliveries } from '@/lib/webhooks/deliver/load';
 import { recordAttemptsIn, recordingTransaction, type AttemptRecord } from '@/lib/webhooks/deliver/record';
@@ -72,8 +73,8 @@ export class DeliveryPump {
   readonly #boss: PgBoss;
   readonly #options: PumpOptions;
   #inFlight = 0;
-  /** Automatic attempts under way here, so a re-run job fetched meanwhile does not send them again. */
-  readonly #automatic = new Set<string>();
+  /** Automatic attempts under way here, so a re-run job fetched meanwhile does not send them again (fence.ts). */
+  readonly #automatic = new AutomaticAttemptsInFlight();
   #finished: Finished[] = [];
   #recorders = 0;
   #stopping = false;
@@ -174,14 +175,14 @@ export class DeliveryPump {
       // goes back to the queue rather than completing empty, so it cannot end before that run's
       // attempts are stored.
       if (plan.busy.length > 0) {
-        for (const id of automatic) this.#automatic.delete(id);
+        this.#automatic.release(automatic);
         void this.#giveBack([job], new Error('its deliveries are still being recorded by an earlier run'));
         return;
       }
       makeAttempts(plan, this.#options.ctx).then(
         (records) => this.#finish({ job, records, skipped: plan.skipped, automatic }),
         (err: unknown) => {
-          for (const id of automatic) this.#automatic.delete(id);
+          this.#automatic.release(automatic);
           void this.#giveBack([job], err);
         },
       );
@@ -246,7 +247,7 @@ export class DeliveryPump {
   }
 
   async #settle(batch: Finished[], failure: { err: unknown } | null): Promise<void> {
-    for (const b of batch) for (const id of b.automatic) this.#automatic.delete(id);
+    for (const b of batch) this.#automatic.release(b.automatic);
     if (failure) {
       await this.#giveBack(
         batch.map((b) => b.job),

@@ -1,4 +1,4 @@
-import type { WebhookHealth } from '@/lib/webhooks/deliver/failure-tracking';
+import type { WebhookHealth } from '@/lib/webhooks/core/health';
 import { StatusBadge } from './status-badge';
 
 const look: Record<WebhookHealth, { tone: 'green' | 'amber' | 'red'; label: string }> = {

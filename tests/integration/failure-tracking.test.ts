@@ -4,13 +4,14 @@ import { closeDb, getDb } from '@/db/client';
 import { webhooks } from '@/db/schema';
 import { env } from '@/lib/env';
 import { closePublisher, getPublisher } from '@/lib/webhooks/queue/boss';
-import { deliverBatch, type DeliveryContext } from '@/lib/webhooks/deliver/attempt';
+import type { DeliveryContext } from '@/lib/webhooks/deliver/attempt';
 import { publishEvent } from '@/lib/webhooks/publish/publish';
 import { getWebhookHealth } from '@/lib/webhooks/read/webhook-health';
 import { deliveriesOfEvents, jobsFor } from '../support/deliveries';
 import { completedData, createOrganisation, createWebhook } from '../support/fixtures';
 import { startReceiver, type Receiver } from '../support/receiver';
 import { unqueuedDelivery } from '../support/unqueued';
+import { deliverBatch } from '../support/deliver-batch';
 
 const DAY = 24 * 60 * 60 * 1000;
 

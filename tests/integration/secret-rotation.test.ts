@@ -4,12 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDb } from '@/db/client';
 import { env } from '@/lib/env';
 import { closePublisher } from '@/lib/webhooks/queue/boss';
-import { deliverBatch } from '@/lib/webhooks/deliver/attempt';
+
 import { rollSecret } from '@/lib/webhooks/manage/roll-secret';
 import { PREVIOUS_SECRET_OVERLAP_MS } from '@/lib/webhooks/core/secret-rotation';
 import { createOrganisation, createWebhook } from '../support/fixtures';
 import { startReceiver, type Receiver } from '../support/receiver';
 import { unqueuedDelivery } from '../support/unqueued';
+import { deliverBatch } from '../support/deliver-batch';
 
 let receiver: Receiver;
 beforeAll(async () => {

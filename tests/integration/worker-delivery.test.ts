@@ -6,9 +6,9 @@ import { webhooks } from '@/db/schema';
 import { env } from '@/lib/env';
 import { newId } from '@/lib/ids';
 import { closePublisher } from '@/lib/webhooks/queue/boss';
-import { deliverBatch, makeAttempts, planAttempts } from '@/lib/webhooks/deliver/attempt';
+import { makeAttempts } from '@/lib/webhooks/deliver/attempt';
+import { AutomaticAttemptsInFlight, planAttempts } from '@/lib/webhooks/deliver/fence';
 import { loadDeliveries } from '@/lib/webhooks/deliver/load';
-import { recordAttempts } from '@/lib/webhooks/deliver/record';
 import { eventCatalogue } from '@/lib/webhooks/core/events';
 import { publishEvent } from '@/lib/webhooks/publish/publish';
 import { RESPONSE_BODY_LIMIT } from '@/lib/webhooks/deliver/post';
@@ -21,6 +21,7 @@ import { startReceiver, type Receiver, type Reply } from '../support/receiver';
 import { waitFor } from '../support/wait';
 import { unqueuedDelivery } from '../support/unqueued';
 import { startWorker, type RunningWorker } from '../support/worker';
+import { deliverBatch, recordAttempts } from '../support/deliver-batch';
 
 const TIMEOUT_MS = 1_500;
 
@@ -201,7 +202,7 @@ describe('attempts that were under way together', () => {
     const webhook = await createWebhook(org.organisationId, { url: receiver.url + path });
     const deliveryId = await unqueuedDelivery(org, webhook.id);
     const run = async (trigger: 'automatic' | 'manual') =>
-      makeAttempts(planAttempts([{ deliveryId, trigger, attempt: trigger === 'automatic' ? 1 : undefined }], await loadDeliveries([deliveryId]), new Set()), ctx());
+      makeAttempts(planAttempts([{ deliveryId, trigger, attempt: trigger === 'automatic' ? 1 : undefined }], await loadDeliveries([deliveryId]), new AutomaticAttemptsInFlight()), ctx());
     return { path, webhook, deliveryId, run };
   }
 

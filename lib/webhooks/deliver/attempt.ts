@@ -1,9 +1,10 @@
 import { open } from '@/lib/crypto/secret-box';
 import { newId } from '@/lib/ids';
 import type { DeliveryRequest } from '@/lib/webhooks/queue/enqueue';
-import { loadDeliveries, type LoadedDelivery } from './load';
+import type { AttemptPlan } from './fence';
+import type { LoadedDelivery } from './load';
 import { postWebhook, type PostResult } from './post';
-import { recordAttempts, type AttemptRecord } from './record';
+import type { AttemptRecord } from './record';
 import { deliveryStatusAfterAttempt, nextRetryDelay } from '@/lib/webhooks/core/retry-policy';
 import { signingSecrets } from '@/lib/webhooks/core/secret-rotation';
 import { signedHeaders } from '@/lib/webhooks/core/sign';
@@ -51,20 +52,6 @@ const refused = (error: string, durationMs: number): PostResult => ({
   durationMs,
   error,
 });
-
-/**
- * What a job asks of a delivery now. Manual and test attempts always go. An automatic job goes only
- * if the delivery still waits for exactly that attempt: a job that ran before (its worker died after
- * recording), a retry replaced by a manual Retry, or a delivery already skipped does nothing. An
- * automatic attempt for a webhook disabled by failure tracking is kept as skipped instead.
- */
-function verdict(job: DeliveryRequest, delivery: LoadedDelivery): 'send' | 'skip' | 'stale' {
-  if (job.trigger !== 'automatic') return 'send';
-  const attempt = job.attempt ?? 1;
-  const waiting = attempt === 1 ? 'pending' : 'retrying';
-  if (delivery.status !== waiting || delivery.attemptCount !== attempt - 1) return 'stale';
-  return delivery.webhookDisabled ? 'skip' : 'send';
-}
 
 async function attempt(job: DeliveryRequest, delivery: LoadedDelivery, ctx: DeliveryContext, secrets: Secrets): Promise<AttemptRecord> {
   const now = ctx.now ?? (() => new Date());
@@ -126,41 +113,6 @@ async function attempt(job: DeliveryRequest, delivery: LoadedDelivery, ctx: Deli
 }
 
 /**
- * What a set of jobs asks of the deliveries as they stand now: the attempts to make, the deliveries
- * to keep as skipped, and the automatic attempts that would be sent but are under way already.
- */
-export type AttemptPlan = { send: { job: DeliveryRequest; delivery: LoadedDelivery }[]; skipped: string[]; busy: string[] };
-
-/**
- * Decides each requested attempt against its loaded delivery. A delivery that no longer exists is
- * dropped. An automatic attempt already in `inFlight` (the same job run again after it expired, while
- * its first run is still recording) is listed as busy instead of sent; the plan's own automatic
- * attempts are added to `inFlight`, and the caller removes them once they are recorded.
- */
-export function planAttempts(jobs: readonly DeliveryRequest[], loaded: ReadonlyMap<string, LoadedDelivery>, inFlight: Set<string>): AttemptPlan {
-  const plan: AttemptPlan = { send: [], skipped: [], busy: [] };
-  const mine = new Set<string>();
-  for (const job of jobs) {
-    const delivery = loaded.get(job.deliveryId);
-    if (!delivery) continue;
-    const next = verdict(job, delivery);
-    if (next === 'skip') plan.skipped.push(delivery.id);
-    if (next !== 'send') continue;
-    if (job.trigger === 'automatic') {
-      if (mine.has(delivery.id)) continue; // asked twice: sent once
-      if (inFlight.has(delivery.id)) {
-        plan.busy.push(delivery.id);
-        continue;
-      }
-      mine.add(delivery.id);
-    }
-    plan.send.push({ job, delivery });
-  }
-  for (const id of mine) inFlight.add(id);
-  return plan;
-}
-
-/**
  * Makes a plan's attempts concurrently; one decryption per webhook however many there are. Resolves
  * (or rejects) only once every attempt has ended, so none is still on the wire when its job moves on.
  */
@@ -171,13 +123,4 @@ export async function makeAttempts(plan: AttemptPlan, ctx: DeliveryContext): Pro
     if (e.status === 'rejected') throw e.reason;
     return e.value;
   });
-}
-
-/**
- * Makes one batch of attempts outside the queue (tests that drive the engine with an injected
- * clock): one query loads them, the POSTs run concurrently, one transaction records them.
- */
-export async function deliverBatch(jobs: readonly DeliveryRequest[], ctx: DeliveryContext): Promise<void> {
-  const plan = planAttempts(jobs, await loadDeliveries(jobs.map((j) => j.deliveryId)), new Set());
-  await recordAttempts(await makeAttempts(plan, ctx), { skipped: plan.skipped });
 }

@@ -2,19 +2,15 @@ import { sql } from 'drizzle-orm';
 import { getDb, pgErrorCode, POOL_SIZE, runPrepared, type Transaction } from '@/db/client';
 import { deliveryAttempts, type DeliveryStatus } from '@/db/schema';
 import { scheduleRetries, type ScheduledRetry } from '@/lib/webhooks/queue/enqueue';
-import { trackFailures } from './track-failures';
+import { recordsAutomaticAttempt } from './fence';
+import { trackFailures } from './failure-tracking';
 
 /** One finished attempt, and the state its delivery moves to because of it. */
 export type AttemptRecord = Omit<typeof deliveryAttempts.$inferInsert, 'attemptNumber'> & {
   id: string;
   deliveryStatus: DeliveryStatus;
   nextAttemptAt: Date | null;
-  /**
-   * For an automatic attempt, the attempt number its job makes. It is recorded only if no automatic
-   * attempt with that number or a later one is: the same attempt made twice (its job expired and
-   * ran again) moves the delivery on once, whichever run records first, while a manual Retry that
-   * overtook it does not hide it. Null for manual and test attempts.
-   */
+  /** For an automatic attempt, the attempt number its job makes (see fence.ts); null for manual and test attempts. */
   automaticAttempt: number | null;
 };
 
@@ -56,9 +52,7 @@ async function updateDeliveries(tx: Transaction, groups: Map<string, AttemptReco
         last_automatic_attempt = coalesce(v.auto, d.last_automatic_attempt),
         updated_at = now()
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(id text, n int, auto int, status text, at timestamptz, code int, next timestamptz)
-    -- A second run's copy of a recorded automatic attempt changes nothing. (Compared on the row
-    -- itself, so a run that waited for the first one's lock sees what it wrote.)
-    where d.id = v.id and (v.auto is null or d.last_automatic_attempt is null or d.last_automatic_attempt < v.auto)
+    where d.id = v.id and ${recordsAutomaticAttempt}
     returning d.id, d.attempt_count`);
   return new Map(updated.map((r) => [r.id, r.attempt_count]));
 }
@@ -158,10 +152,4 @@ export async function recordingTransaction<T>(work: (tx: Transaction) => Promise
       if (!isTransient(err) || tries >= limit) throw err;
     }
   }
-}
-
-/** recordAttemptsIn, in a transaction of its own. */
-export async function recordAttempts(records: readonly AttemptRecord[], options: RecordOptions = {}): Promise<void> {
-  if (records.length === 0 && (options.skipped ?? []).length === 0) return;
-  await recordingTransaction((tx) => recordAttemptsIn(tx, records, options));
 }

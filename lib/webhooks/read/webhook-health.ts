@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
-import { healthOf, type WebhookHealth } from '@/lib/webhooks/deliver/failure-tracking';
+import { healthOf, type WebhookHealth } from '@/lib/webhooks/core/health';
 
 export type WebhookHealthSummary = {
   health: WebhookHealth;
