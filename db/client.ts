@@ -1,21 +1,54 @@
 import type { SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
-import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import { drizzle, PostgresJsDatabase, PostgresJsSession } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { env } from '@/lib/env';
-import * as schema from './schema';
 
-export type Database = PostgresJsDatabase<typeof schema>;
-export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
+/**
+ * A database handle: the pool's, or one transaction's. Both have the same type, since a
+ * transaction's handle is made the same way (below); the relational `db.query` API is not used.
+ */
+export type Database = PostgresJsDatabase;
+export type Transaction = Database;
 
 /** Connections in a process's pool. */
 export const POOL_SIZE = 10;
 
 const globalForDb = globalThis as unknown as { kazinexDb?: { db: Database; sql: postgres.Sql } };
 
+/** The postgres.js client behind each handle made here: the pool's, or a transaction's own connection. */
+const clients = new WeakMap<Database, postgres.Sql>();
+
+function handle(sql: postgres.Sql): Database {
+  const db = drizzle(sql);
+  clients.set(db, sql);
+  return db;
+}
+
+const dialect = new PgDialect();
+
+/** A handle on one transaction's connection; its type parsers are the pool's, set up by `drizzle()`. */
+function transactionHandle(txSql: postgres.TransactionSql): Transaction {
+  const tx = new PostgresJsDatabase(dialect, new PostgresJsSession(txSql as unknown as postgres.Sql, dialect, undefined), undefined);
+  clients.set(tx, txSql as unknown as postgres.Sql);
+  return tx;
+}
+
+/**
+ * Runs `work` in a transaction on a connection of the pool. It is postgres.js's `begin` with a
+ * Drizzle handle on that connection, so code that needs the connection itself (prepared
+ * statements, pg-boss inserts) finds it through `clientOf` without reaching into Drizzle.
+ */
+function transactionOn(sql: postgres.Sql) {
+  return <T>(work: (tx: Transaction) => Promise<T>): Promise<T> => sql.begin((txSql) => work(transactionHandle(txSql))) as Promise<T>;
+}
+
 function connect() {
   const sql = postgres(env().DATABASE_URL, { max: POOL_SIZE, onnotice: () => {} });
-  return { db: drizzle(sql, { schema }), sql };
+  const db = handle(sql);
+  // `getDb().transaction(…)` everywhere runs through transactionOn, so its handle is known too.
+  Object.assign(db, { transaction: transactionOn(sql) });
+  return { db, sql };
 }
 
 /** One pool per process, kept across Next's module reloads. */
@@ -24,12 +57,12 @@ export function getDb(): Database {
   return globalForDb.kazinexDb.db;
 }
 
-/** The postgres.js client behind a database handle or a transaction (its own connection). */
+/** The postgres.js client behind a handle from getDb() or one of its transactions. */
 export function clientOf(db: Database | Transaction): postgres.Sql {
-  return (db._.session as unknown as { client: postgres.Sql }).client;
+  const client = clients.get(db);
+  if (!client) throw new Error('clientOf: not a database handle made by db/client.ts (use getDb() and getDb().transaction())');
+  return client;
 }
-
-const dialect = new PgDialect();
 
 /**
  * Runs a statement as a prepared statement of its connection: parsed and planned once, then one

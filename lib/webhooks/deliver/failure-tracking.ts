@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { runPrepared, type Transaction } from '@/db/client';
+import { recordset } from '@/db/json-rows';
 
 /*
  * Failure tracking (SPEC §6), the one home of the rule. Every recorded attempt moves its webhook's
@@ -32,6 +33,19 @@ export function disableReason(counters: { consecutiveFailures: number; failingSi
 
 /** What failure tracking needs of one finished attempt; its time is when it started, as in the Delivery Log. */
 export type TrackedOutcome = { webhookId: string; success: boolean; status: number | null; startedAt: Date; completedAt: Date; isTest: boolean };
+
+const CHANGE = {
+  id: 'text',
+  at: 'timestamptz',
+  status: 'text',
+  tracked: 'boolean',
+  successAt: 'timestamptz',
+  failureAt: 'timestamptz',
+  fails: 'int',
+  firstFail: 'timestamptz',
+  gone: 'boolean',
+  trackedAt: 'timestamptz',
+} as const;
 
 type WebhookChange = {
   id: string;
@@ -109,9 +123,7 @@ export async function trackFailures(tx: Transaction, outcomes: readonly TrackedO
                              else v."firstFail" end,
         last_success_at = greatest(w.last_success_at, v."successAt"),
         last_failure_at = greatest(w.last_failure_at, v."failureAt")
-    from jsonb_to_recordset(${JSON.stringify(changes)}::jsonb) as v(
-      id text, at timestamptz, status text, tracked boolean, "successAt" timestamptz, "failureAt" timestamptz,
-      fails int, "firstFail" timestamptz, gone boolean, "trackedAt" timestamptz)
+    from ${recordset('v', CHANGE, changes)}
     where w.id = v.id
     returning w.id, w.consecutive_failures, w.failing_since, w.disabled_reason, v.gone, v."trackedAt" as tracked_at`);
 
@@ -126,6 +138,6 @@ export async function trackFailures(tx: Transaction, outcomes: readonly TrackedO
   await runPrepared(tx, sql`
     update webhooks as w
     set disabled_reason = v.reason, disabled_at = v.at, updated_at = now()
-    from jsonb_to_recordset(${JSON.stringify(disable)}::jsonb) as v(id text, reason text, at timestamptz)
+    from ${recordset('v', { id: 'text', reason: 'text', at: 'timestamptz' }, disable)}
     where w.id = v.id and w.disabled_reason is null`);
 }

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { getDb, pgErrorCode, POOL_SIZE, runPrepared, type Transaction } from '@/db/client';
+import { insertRows, recordset } from '@/db/json-rows';
 import { deliveryAttempts, type DeliveryStatus } from '@/db/schema';
 import { scheduleRetries, type ScheduledRetry } from '@/lib/webhooks/queue/enqueue';
 import { recordsAutomaticAttempt } from './fence';
@@ -51,31 +52,10 @@ async function updateDeliveries(tx: Transaction, groups: Map<string, AttemptReco
         next_attempt_at = v.next,
         last_automatic_attempt = coalesce(v.auto, d.last_automatic_attempt),
         updated_at = now()
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(id text, n int, auto int, status text, at timestamptz, code int, next timestamptz)
+    from ${recordset('v', { id: 'text', n: 'int', auto: 'int', status: 'text', at: 'timestamptz', code: 'int', next: 'timestamptz' }, rows)}
     where d.id = v.id and ${recordsAutomaticAttempt}
     returning d.id, d.attempt_count`);
   return new Map(updated.map((r) => [r.id, r.attempt_count]));
-}
-
-/**
- * Inserts the attempts from one JSON parameter: the statement text never changes with the batch
- * size, so it is parsed and planned once per connection instead of once per batch.
- */
-async function insertAttempts(tx: Transaction, rows: (typeof deliveryAttempts.$inferInsert)[]): Promise<void> {
-  await runPrepared(tx, sql`
-    insert into delivery_attempts (
-      id, delivery_id, organisation_id, webhook_id, event_type, attempt_number, trigger, request_url,
-      request_headers, request_body, response_status, response_headers, response_body,
-      response_body_truncated, duration_ms, error, success, started_at, completed_at)
-    select
-      id, "deliveryId", "organisationId", "webhookId", "eventType", "attemptNumber", trigger::attempt_trigger, "requestUrl",
-      "requestHeaders", "requestBody", "responseStatus", "responseHeaders", "responseBody",
-      coalesce("responseBodyTruncated", false), "durationMs", error, success, "startedAt", "completedAt"
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(
-      id text, "deliveryId" text, "organisationId" text, "webhookId" text, "eventType" text, "attemptNumber" int,
-      trigger text, "requestUrl" text, "requestHeaders" jsonb, "requestBody" text, "responseStatus" int,
-      "responseHeaders" jsonb, "responseBody" text, "responseBodyTruncated" boolean, "durationMs" int,
-      error text, success boolean, "startedAt" timestamptz, "completedAt" timestamptz)`);
 }
 
 /** Deliveries kept unsent because their webhook is disabled; only those still waiting for an automatic attempt. */
@@ -111,7 +91,7 @@ export async function recordAttemptsIn(tx: Transaction, records: readonly Attemp
       }
     });
   }
-  if (rows.length > 0) await insertAttempts(tx, rows);
+  if (rows.length > 0) await runPrepared(tx, insertRows(deliveryAttempts, rows));
   // In the same transaction: a retry exists exactly when the failed attempt that needs it is recorded.
   await scheduleRetries(tx, retries);
   await trackFailures(
