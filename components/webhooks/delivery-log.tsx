@@ -4,7 +4,6 @@ import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
 import { formatDateTime, formatDuration } from '@/lib/format';
-import { loadDeliveryLogAction } from '@/lib/webhooks/actions/delivery-actions';
 import type { DeliveryLogPage } from '@/lib/webhooks/read/delivery-log';
 import { eventTypes, type EventType } from '@/lib/webhooks/core/events';
 import { RetryButton } from './retry-button';
@@ -29,16 +28,22 @@ export function DeliveryLog({ webhookId, initial, filters, paged }: { webhookId:
   useEffect(() => {
     if (paged) return;
     let cancelled = false;
+    const query = new URLSearchParams();
+    if (filters.status) query.set('status', filters.status);
+    if (filters.eventType) query.set('event', filters.eventType);
+    const url = `/api/admin/webhooks/${encodeURIComponent(webhookId)}/delivery-log?${query}`;
+    // A GET route, not a server action: Next runs a page's actions one at a time, and a refresh
+    // must never hold up a Retry click.
     const timer = setInterval(async () => {
       if (document.visibilityState !== 'visible') return;
-      const result = await loadDeliveryLogAction({ id: webhookId, ...filters }).catch(() => null);
-      if (!cancelled && result?.ok) setPage(result.data);
+      const response = await fetch(url, { cache: 'no-store' }).catch(() => null);
+      if (!cancelled && response?.ok) setPage((await response.json()) as DeliveryLogPage);
     }, REFRESH_MS);
     return () => {
       cancelled = true;
       clearInterval(timer);
     };
-  }, [webhookId, filters.status, filters.eventType, paged]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [webhookId, filters.status, filters.eventType, paged]);
 
   // The filters as last chosen, ahead of the navigation that applies them: a second change made
   // before the first one's page arrives builds on it instead of on the URL it is replacing.

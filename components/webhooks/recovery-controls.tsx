@@ -1,24 +1,15 @@
 'use client';
 
-import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { inputClass } from '@/components/ui/field';
+import { useAction } from '@/components/use-action';
 import { formatDateTime } from '@/lib/format';
 import { reEnableWebhookAction, replaySkippedAction, retryFailedSinceAction } from '@/lib/webhooks/actions/recovery-actions';
 
 /** Shown when failure tracking disabled the webhook: why, since when, and the way back. */
 export function DisabledBanner({ webhookId, reason, disabledAt, skippedCount }: { webhookId: string; reason: string; disabledAt: Date | null; skippedCount: number }) {
-  const router = useRouter();
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<string>();
-  async function reEnable() {
-    setPending(true);
-    const result = await reEnableWebhookAction({ id: webhookId }).catch(() => null);
-    setPending(false);
-    if (!result?.ok) return setError(result?.formError ?? 'The webhook could not be re-enabled.');
-    router.refresh();
-  }
+  const reEnable = useAction(reEnableWebhookAction, { failure: 'The webhook could not be re-enabled.' });
   return (
     <section aria-label="Webhook disabled" className="rounded-lg border border-red-200 bg-red-50 p-4">
       <div className="flex flex-wrap items-start justify-between gap-4">
@@ -33,35 +24,32 @@ export function DisabledBanner({ webhookId, reason, disabledAt, skippedCount }: 
             replay them.
           </p>
         </div>
-        <Button variant="secondary" onClick={reEnable} disabled={pending}>
+        <Button variant="secondary" onClick={() => reEnable.run({ id: webhookId })} disabled={reEnable.pending}>
           Re-enable
         </Button>
       </div>
-      {error ? <p className="mt-2 text-sm text-red-700">{error}</p> : null}
+      {reEnable.message ? <p className="mt-2 text-sm text-red-700">{reEnable.message}</p> : null}
     </section>
   );
 }
 
 /** Replay skipped deliveries, and re-send every failed delivery since a chosen time. */
 export function RecoveryControls({ webhookId, skippedCount }: { webhookId: string; skippedCount: number }) {
-  const router = useRouter();
   const [since, setSince] = useState('');
   const [message, setMessage] = useState<string>();
-  const [error, setError] = useState<string>();
-  const [pending, setPending] = useState(false);
-
-  async function run(action: () => Promise<{ ok: true; data: { count: number } } | { ok: false; formError?: string; fieldErrors?: Record<string, string[] | undefined> } | null>, done: (n: number) => string) {
-    setPending(true);
-    setError(undefined);
-    setMessage(undefined);
-    const result = await action().catch(() => null);
-    setPending(false);
-    if (!result?.ok) return setError(result?.formError ?? Object.values(result?.fieldErrors ?? {})[0]?.[0] ?? 'That did not work; please try again.');
-    setMessage(done(result.data.count));
-    router.refresh();
-  }
-
   const deliveries = (n: number, kind: string) => `${n} ${kind} ${n === 1 ? 'delivery' : 'deliveries'}`;
+  const replay = useAction(replaySkippedAction, { onSuccess: ({ count }) => setMessage(`${deliveries(count, 'skipped')} queued.`) });
+  const retrySince = useAction(retryFailedSinceAction, {
+    onSuccess: ({ count }) => setMessage(count === 0 ? 'No failed deliveries since then.' : `${deliveries(count, 'failed')} re-sent.`),
+  });
+  const pending = replay.pending || retrySince.pending;
+  const error = replay.message ?? retrySince.message;
+  function start(run: () => unknown) {
+    setMessage(undefined);
+    replay.reset();
+    retrySince.reset();
+    run();
+  }
 
   return (
     <section aria-labelledby="recovery-heading" className="rounded-lg border border-slate-200 bg-white px-5 py-4">
@@ -70,7 +58,7 @@ export function RecoveryControls({ webhookId, skippedCount }: { webhookId: strin
       </h2>
       <div className="mt-3 flex flex-wrap items-end gap-6">
         {skippedCount > 0 ? (
-          <Button variant="secondary" disabled={pending} onClick={() => run(() => replaySkippedAction({ id: webhookId }), (n) => `${deliveries(n, 'skipped')} queued.`)}>
+          <Button variant="secondary" disabled={pending} onClick={() => start(() => replay.run({ id: webhookId }))}>
             Replay skipped ({skippedCount})
           </Button>
         ) : null}
@@ -84,12 +72,7 @@ export function RecoveryControls({ webhookId, skippedCount }: { webhookId: strin
           <Button
             variant="secondary"
             disabled={pending || !since}
-            onClick={() =>
-              run(
-                () => retryFailedSinceAction({ id: webhookId, since: new Date(since).toISOString() }),
-                (n) => (n === 0 ? 'No failed deliveries since then.' : `${deliveries(n, 'failed')} re-sent.`),
-              )
-            }
+            onClick={() => start(() => retrySince.run({ id: webhookId, since: new Date(since).toISOString() }))}
           >
             Retry failed since…
           </Button>

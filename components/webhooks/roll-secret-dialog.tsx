@@ -4,6 +4,7 @@ import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
+import { useAction } from '@/components/use-action';
 import { formatDateTime } from '@/lib/format';
 import { rollSecretAction } from '@/lib/webhooks/actions/recovery-actions';
 
@@ -12,25 +13,16 @@ export function RollSecretDialog({ webhookId }: { webhookId: string }) {
   const router = useRouter();
   const [open, setOpen] = useState(false);
   const [rolled, setRolled] = useState<{ secret: string; previousValidUntil: Date }>();
-  const [error, setError] = useState<string>();
-  const [pending, setPending] = useState(false);
+  const roll = useAction(rollSecretAction, { refresh: false, onSuccess: setRolled, failure: 'The secret could not be rolled.' });
 
   function onOpenChange(next: boolean) {
     setOpen(next);
     if (next) {
       setRolled(undefined);
-      setError(undefined);
+      roll.reset();
     } else if (rolled) {
       router.refresh();
     }
-  }
-
-  async function roll() {
-    setPending(true);
-    const result = await rollSecretAction({ id: webhookId }).catch(() => null);
-    setPending(false);
-    if (!result?.ok) return setError(result?.formError ?? 'The secret could not be rolled.');
-    setRolled(result.data);
   }
 
   return (
@@ -59,13 +51,13 @@ export function RollSecretDialog({ webhookId }: { webhookId: string }) {
           </div>
         ) : (
           <div className="space-y-3">
-            {error ? <p className="text-sm text-red-600">{error}</p> : null}
+            {roll.message ? <p className="text-sm text-red-600">{roll.message}</p> : null}
             <div className="flex justify-end gap-2">
               <Button variant="secondary" onClick={() => onOpenChange(false)}>
                 Cancel
               </Button>
-              <Button onClick={roll} disabled={pending}>
-                {pending ? 'Rolling…' : 'Roll secret now'}
+              <Button onClick={() => roll.run({ id: webhookId })} disabled={roll.pending}>
+                {roll.pending ? 'Rolling…' : 'Roll secret now'}
               </Button>
             </div>
           </div>

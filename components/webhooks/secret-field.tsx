@@ -2,21 +2,13 @@
 
 import { useState } from 'react';
 import { Button } from '@/components/ui/button';
+import { useAction } from '@/components/use-action';
 import { revealSecret } from '@/lib/webhooks/actions/webhook-actions';
 
 /** The secret stays masked until an admin asks for it; it is fetched on demand, never sent with the page. */
 export function SecretField({ webhookId }: { webhookId: string }) {
   const [secret, setSecret] = useState<string>();
-  const [error, setError] = useState<string>();
-  const [pending, setPending] = useState(false);
-
-  async function reveal() {
-    setPending(true);
-    const result = await revealSecret({ id: webhookId }).catch(() => ({ ok: false as const, formError: 'Could not load the secret.' }));
-    setPending(false);
-    if (result.ok) setSecret(result.data.secret);
-    else setError(result.formError ?? 'Could not load the secret.');
-  }
+  const reveal = useAction(revealSecret, { refresh: false, onSuccess: (data) => setSecret(data.secret), failure: 'Could not load the secret.' });
 
   return (
     <div className="flex flex-wrap items-center gap-3">
@@ -28,11 +20,11 @@ export function SecretField({ webhookId }: { webhookId: string }) {
           Hide
         </Button>
       ) : (
-        <Button variant="secondary" onClick={reveal} disabled={pending}>
+        <Button variant="secondary" onClick={() => reveal.run({ id: webhookId })} disabled={reveal.pending}>
           Reveal
         </Button>
       )}
-      {error ? <span className="text-sm text-red-600">{error}</span> : null}
+      {reveal.message ? <span className="text-sm text-red-600">{reveal.message}</span> : null}
     </div>
   );
 }

@@ -5,9 +5,10 @@ import { useEffect, useRef, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { formatDuration } from '@/lib/format';
-import { sendTestEventAction, testEventOutcomeAction } from '@/lib/webhooks/actions/delivery-actions';
+import { useAction } from '@/components/use-action';
+import { sendTestEventAction } from '@/lib/webhooks/actions/delivery-actions';
 import { eventCatalogue, eventTypes, type EventType } from '@/lib/webhooks/core/events';
-import type { DeliveryOutcome } from '@/lib/webhooks/publish/test-event';
+import type { DeliveryOutcome } from '@/lib/webhooks/read/delivery-outcome';
 import { StatusBadge } from './status-badge';
 
 type Outcome = DeliveryOutcome;
@@ -31,18 +32,27 @@ export function SendTestEventDialog({ webhookId }: { webhookId: string }) {
     if (next) setPhase({ kind: 'idle' });
   }
 
+  const sendAction = useAction(sendTestEventAction, { refresh: false });
+
+  /** The delivery's first recorded attempt, read from a GET route (reads never queue behind actions). */
+  async function outcomeOf(deliveryId: string): Promise<Outcome | null> {
+    const response = await fetch(`/api/admin/deliveries/${encodeURIComponent(deliveryId)}/outcome`, { cache: 'no-store' }).catch(() => null);
+    if (!response?.ok) return null;
+    return ((await response.json()) as { outcome: Outcome | null }).outcome;
+  }
+
   async function send() {
     clearTimeout(timer.current);
     setPhase({ kind: 'sending' });
-    const sent = await sendTestEventAction({ id: webhookId, eventType }).catch(() => null);
+    const sent = await sendAction.run({ id: webhookId, eventType });
     if (!sent?.ok) return setPhase({ kind: 'error', message: sent?.formError ?? 'The test event could not be sent.' });
     const { deliveryId } = sent.data;
     setPhase({ kind: 'waiting', deliveryId });
     const startedAt = Date.now();
     const poll = async () => {
-      const result = await testEventOutcomeAction({ deliveryId }).catch(() => null);
-      if (result?.ok && result.data) {
-        setPhase({ kind: 'done', outcome: result.data });
+      const outcome = await outcomeOf(deliveryId);
+      if (outcome) {
+        setPhase({ kind: 'done', outcome });
         router.refresh();
         return;
       }

@@ -1,22 +1,19 @@
 'use client';
 
-import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
+import { useAction } from '@/components/use-action';
 import { eventCatalogue, eventTypes, type EventType } from '@/lib/webhooks/core/events';
 import { removeSubscription, saveSubscriptions } from '@/lib/webhooks/actions/subscription-actions';
 
 export function SubscriptionsPanel({ webhookId, subscribed }: { webhookId: string; subscribed: EventType[] }) {
-  const router = useRouter();
   const [open, setOpen] = useState(false);
   const [selected, setSelected] = useState<Set<EventType>>(new Set(subscribed));
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<string>();
 
   function openPicker() {
     setSelected(new Set(subscribed));
-    setError(undefined);
+    save.reset();
     setOpen(true);
   }
 
@@ -27,20 +24,9 @@ export function SubscriptionsPanel({ webhookId, subscribed }: { webhookId: strin
     setSelected(next);
   }
 
-  async function save() {
-    setPending(true);
-    const result = await saveSubscriptions({ id: webhookId, eventTypes: eventTypes.filter((t) => selected.has(t)) });
-    setPending(false);
-    if (!result.ok) return setError(result.formError ?? 'The subscriptions could not be saved.');
-    setOpen(false);
-    router.refresh();
-  }
-
-  async function remove(type: EventType) {
-    const result = await removeSubscription({ id: webhookId, eventType: type });
-    if (!result.ok) return setError(result.formError);
-    router.refresh();
-  }
+  const save = useAction(saveSubscriptions, { onSuccess: () => setOpen(false), failure: 'The subscriptions could not be saved.' });
+  const remove = useAction(removeSubscription, { failure: 'The subscription could not be removed.' });
+  const error = save.message ?? remove.message;
 
   return (
     <section aria-labelledby="event-subscriptions" className="rounded-lg border border-slate-200 bg-white">
@@ -70,7 +56,7 @@ export function SubscriptionsPanel({ webhookId, subscribed }: { webhookId: strin
                 <td className="px-5 py-2 font-mono text-xs">{type}</td>
                 <td className="px-5 py-2 text-slate-700">{eventCatalogue[type].description}</td>
                 <td className="px-5 py-2 text-right">
-                  <Button variant="ghost" onClick={() => remove(type)} aria-label={`Remove ${type}`}>
+                  <Button variant="ghost" onClick={() => remove.run({ id: webhookId, eventType: type })} aria-label={`Remove ${type}`}>
                     Remove
                   </Button>
                 </td>
@@ -104,8 +90,8 @@ export function SubscriptionsPanel({ webhookId, subscribed }: { webhookId: strin
           <Button variant="secondary" onClick={() => setOpen(false)}>
             Cancel
           </Button>
-          <Button onClick={save} disabled={pending}>
-            {pending ? 'Saving…' : 'Save Subscriptions'}
+          <Button onClick={() => save.run({ id: webhookId, eventTypes: eventTypes.filter((t) => selected.has(t)) })} disabled={save.pending}>
+            {save.pending ? 'Saving…' : 'Save Subscriptions'}
           </Button>
         </div>
       </Dialog>

@@ -4,25 +4,17 @@ import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
+import { useAction } from '@/components/use-action';
 import { deleteWebhook, setWebhookActive } from '@/lib/webhooks/actions/webhook-actions';
 
 export function ActiveToggle({ webhookId, active }: { webhookId: string; active: boolean }) {
-  const router = useRouter();
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<string>();
-  async function toggle() {
-    setPending(true);
-    const result = await setWebhookActive({ id: webhookId, active: !active });
-    setPending(false);
-    if (result.ok) router.refresh();
-    else setError(result.formError);
-  }
+  const toggle = useAction(setWebhookActive);
   return (
     <>
-      <Button variant="secondary" onClick={toggle} disabled={pending}>
+      <Button variant="secondary" onClick={() => toggle.run({ id: webhookId, active: !active })} disabled={toggle.pending}>
         {active ? 'Deactivate' : 'Activate'}
       </Button>
-      {error ? <span className="text-sm text-red-600">{error}</span> : null}
+      {toggle.message ? <span className="text-sm text-red-600">{toggle.message}</span> : null}
     </>
   );
 }
@@ -30,17 +22,14 @@ export function ActiveToggle({ webhookId, active }: { webhookId: string; active:
 export function DeleteWebhookButton({ webhookId, name }: { webhookId: string; name: string }) {
   const router = useRouter();
   const [open, setOpen] = useState(false);
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<string>();
-  async function confirm() {
-    setPending(true);
-    const result = await deleteWebhook({ id: webhookId });
-    setPending(false);
-    if (!result.ok) return setError(result.formError);
-    setOpen(false);
-    router.push('/settings/webhooks');
-    router.refresh();
-  }
+  const remove = useAction(deleteWebhook, {
+    refresh: false,
+    onSuccess: () => {
+      setOpen(false);
+      router.push('/settings/webhooks');
+      router.refresh();
+    },
+  });
   return (
     <>
       <Button variant="danger" onClick={() => setOpen(true)}>
@@ -52,13 +41,13 @@ export function DeleteWebhookButton({ webhookId, name }: { webhookId: string; na
         title="Delete webhook?"
         description={`“${name}” and its event subscriptions will be deleted. Kazinex stops sending events to its endpoint. This cannot be undone.`}
       >
-        {error ? <p className="mb-3 text-sm text-red-600">{error}</p> : null}
+        {remove.message ? <p className="mb-3 text-sm text-red-600">{remove.message}</p> : null}
         <div className="flex justify-end gap-2">
           <Button variant="secondary" onClick={() => setOpen(false)}>
             Cancel
           </Button>
-          <Button variant="danger" onClick={confirm} disabled={pending}>
-            {pending ? 'Deleting…' : 'Delete webhook'}
+          <Button variant="danger" onClick={() => remove.run({ id: webhookId })} disabled={remove.pending}>
+            {remove.pending ? 'Deleting…' : 'Delete webhook'}
           </Button>
         </div>
       </Dialog>

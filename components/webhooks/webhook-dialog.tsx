@@ -6,7 +6,8 @@ import { z } from 'zod';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { TextField } from '@/components/ui/field';
-import type { ActionResult, FieldErrors } from '@/lib/auth/admin-action';
+import { useAction } from '@/components/use-action';
+import type { FieldErrors } from '@/lib/result';
 import { createWebhook, updateWebhook } from '@/lib/webhooks/actions/webhook-actions';
 import { generateSecret, webhookEditFormSchema, webhookFormSchema } from '@/lib/webhooks/core/webhook-form';
 
@@ -24,9 +25,20 @@ export function WebhookDialog({ webhook, trigger }: { webhook?: Existing; trigge
   const [url, setUrl] = useState(webhook?.url ?? '');
   const [secret, setSecret] = useState('');
   const [active, setActive] = useState(webhook?.active ?? true);
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [formError, setFormError] = useState<string>();
-  const [pending, setPending] = useState(false);
+  const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
+  const save = useAction(
+    (values: { name: string; url: string; secret: string; active: boolean }) => (webhook ? updateWebhook({ id: webhook.id, ...values }) : createWebhook(values)),
+    {
+      refresh: false,
+      failure: 'The webhook could not be saved. Please try again.',
+      onSuccess: ({ id }) => {
+        setOpen(false);
+        if (webhook) router.refresh();
+        else router.push(`/settings/webhooks/${id}`);
+      },
+    },
+  );
+  const errors = { ...firstErrors(save.fieldErrors), ...localErrors };
 
   function reset(next: boolean) {
     setOpen(next);
@@ -35,36 +47,18 @@ export function WebhookDialog({ webhook, trigger }: { webhook?: Existing; trigge
       setUrl(webhook?.url ?? '');
       setSecret('');
       setActive(webhook?.active ?? true);
-      setErrors({});
-      setFormError(undefined);
+      setLocalErrors({});
+      save.reset();
     }
   }
 
-  async function onSubmit(event: FormEvent) {
+  function onSubmit(event: FormEvent) {
     event.preventDefault();
-    const values = webhook ? { id: webhook.id, name, url, secret, active } : { name, url, secret, active };
-    const local = (webhook ? webhookEditFormSchema : webhookFormSchema).safeParse(values);
-    if (!local.success) {
-      setErrors(firstErrors(z.flattenError(local.error).fieldErrors as FieldErrors));
-      setFormError(undefined);
-      return;
-    }
-    setPending(true);
-    let result: ActionResult<{ id: string }>;
-    try {
-      result = webhook ? await updateWebhook({ id: webhook.id, name, url, secret, active }) : await createWebhook({ name, url, secret, active });
-    } catch {
-      result = { ok: false, formError: 'The webhook could not be saved. Please try again.' };
-    }
-    setPending(false);
-    if (!result.ok) {
-      setErrors(firstErrors(result.fieldErrors));
-      setFormError(result.formError);
-      return;
-    }
-    setOpen(false);
-    if (webhook) router.refresh();
-    else router.push(`/settings/webhooks/${result.data.id}`);
+    const values = { name, url, secret, active };
+    const local = (webhook ? webhookEditFormSchema : webhookFormSchema).safeParse(webhook ? { id: webhook.id, ...values } : values);
+    setLocalErrors(local.success ? {} : firstErrors(z.flattenError(local.error).fieldErrors as FieldErrors));
+    if (local.success) void save.run(values);
+    else save.reset();
   }
 
   return (
@@ -117,13 +111,13 @@ export function WebhookDialog({ webhook, trigger }: { webhook?: Existing; trigge
             <input type="checkbox" checked={active} onChange={(e) => setActive(e.target.checked)} className="h-4 w-4 rounded border-slate-300" />
             Active
           </label>
-          {formError ? <p className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">{formError}</p> : null}
+          {save.error ? <p className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">{save.error}</p> : null}
           <div className="flex justify-end gap-2 pt-2">
             <Button variant="secondary" onClick={() => setOpen(false)}>
               Cancel
             </Button>
-            <Button type="submit" disabled={pending}>
-              {pending ? 'Saving…' : 'Save'}
+            <Button type="submit" disabled={save.pending}>
+              {save.pending ? 'Saving…' : 'Save'}
             </Button>
           </div>
         </form>

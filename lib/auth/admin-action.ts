@@ -1,14 +1,10 @@
 import type { z } from 'zod';
+import type { ActionResult, FieldErrors } from '@/lib/result';
 import { currentUser } from './session';
 
-export type FieldErrors = Record<string, string[] | undefined>;
-export type ActionResult<T = undefined> =
-  | { ok: true; data: T }
-  | { ok: false; formError?: string; fieldErrors?: FieldErrors };
+export { notFound, type ActionResult, type FieldErrors } from '@/lib/result';
 
 export type AdminContext = { organisationId: string; userId: string };
-
-export const notFound = { ok: false, formError: 'Not found' } as const;
 
 /**
  * Wraps a server action: validates the input with zod, requires a signed-in Org Admin and hands the

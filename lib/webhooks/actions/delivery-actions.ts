@@ -3,10 +3,9 @@
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { adminAction, notFound } from '@/lib/auth/admin-action';
-import { listDeliveryAttempts } from '@/lib/webhooks/read/delivery-log';
 import { eventTypeSchema } from '@/lib/webhooks/core/events';
 import { retryDelivery } from '@/lib/webhooks/manage/retry';
-import { getDeliveryOutcome, sendTestEvent } from '@/lib/webhooks/publish/test-event';
+import { sendTestEvent } from '@/lib/webhooks/publish/test-event';
 
 const id = z.string().min(1).max(64);
 
@@ -16,23 +15,9 @@ export const sendTestEventAction = adminAction(z.object({ id, eventType: eventTy
   return { ok: true, data: { deliveryId: sent.deliveryId } };
 });
 
-export const testEventOutcomeAction = adminAction(z.object({ deliveryId: id }), async ({ deliveryId }, { organisationId }) => {
-  const outcome = await getDeliveryOutcome(organisationId, deliveryId);
-  return { ok: true, data: outcome };
-});
-
 export const retryDeliveryAction = adminAction(z.object({ deliveryId: id }), async ({ deliveryId }, { organisationId }) => {
   const retried = await retryDelivery(organisationId, deliveryId);
   if (!retried) return notFound;
   revalidatePath('/settings/webhooks', 'layout');
   return { ok: true, data: undefined };
 });
-
-export const loadDeliveryLogAction = adminAction(
-  z.object({ id, status: z.enum(['success', 'failed']).optional(), eventType: eventTypeSchema.optional() }),
-  async ({ id, status, eventType }, { organisationId }) => {
-    const page = await listDeliveryAttempts(organisationId, id, { status, eventType });
-    if (!page) return notFound;
-    return { ok: true, data: page };
-  },
-);

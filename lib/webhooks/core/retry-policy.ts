@@ -59,10 +59,10 @@ export function parseRetryAfter(header: string | null | undefined, now: Date): n
 }
 
 /**
- * A delivery is `pending` from its creation until its first attempt is recorded; after each attempt it is
- * `succeeded`, `retrying` (another attempt is due) or `failed` (the schedule is exhausted).
+ * What a delivery becomes after an attempt: `succeeded`, `retrying` (another attempt is due) or
+ * `failed` (the schedule is exhausted). A subset of the stored delivery status.
  */
-export type DeliveryStatus = 'pending' | 'retrying' | 'succeeded' | 'failed';
+export type StatusAfterAttempt = 'retrying' | 'succeeded' | 'failed';
 
 export type AttemptOutcome = {
   success: boolean;
@@ -70,7 +70,7 @@ export type AttemptOutcome = {
   retryDelayMs: number | null;
 };
 
-export function deliveryStatusAfterAttempt({ success, retryDelayMs }: AttemptOutcome): Exclude<DeliveryStatus, 'pending'> {
+export function deliveryStatusAfterAttempt({ success, retryDelayMs }: AttemptOutcome): StatusAfterAttempt {
   if (success) return 'succeeded';
   return retryDelayMs === null ? 'failed' : 'retrying';
 }

@@ -1,4 +1,3 @@
-import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
 
 /**
@@ -68,16 +67,12 @@ export function isBlockedAddress(address: string): boolean {
 export type ResolvedAddress = { address: string; family: 4 | 6 };
 export type Resolver = (hostname: string) => Promise<ResolvedAddress[]>;
 
-export const systemResolver: Resolver = async (hostname) => {
-  const results = await lookup(hostname, { all: true, verbatim: true });
-  return results.map((r) => ({ address: r.address, family: r.family === 6 ? 6 : 4 }));
-};
-
 export type VetResult =
   | { ok: true; url: URL; addresses: ResolvedAddress[] }
   | { ok: false; error: string };
 
-export type VetOptions = { allowPrivate: boolean; resolver?: Resolver };
+/** `resolver` is injected (lib/net/system-resolver.ts in the app): this module does no I/O of its own. */
+export type VetOptions = { allowPrivate: boolean; resolver: Resolver };
 
 /** Strips the brackets Node keeps around IPv6 literals in URL.hostname. */
 export function bareHost(url: URL): string {
@@ -109,7 +104,7 @@ export function checkEndpointUrl(raw: string, allowPrivate: boolean): { ok: true
  * Checks scheme and host, resolves the host and refuses it when any address is not public.
  * With `allowPrivate` (development and tests only) http and private addresses are accepted.
  */
-export async function vetEndpointUrl(raw: string, { allowPrivate, resolver = systemResolver }: VetOptions): Promise<VetResult> {
+export async function vetEndpointUrl(raw: string, { allowPrivate, resolver }: VetOptions): Promise<VetResult> {
   const checked = checkEndpointUrl(raw, allowPrivate);
   if (!checked.ok) return checked;
   const url = checked.url;

@@ -1,5 +1,6 @@
 import { isIP, type LookupFunction } from 'node:net';
-import { isBlockedAddress, systemResolver, type ResolvedAddress, type Resolver } from '@/lib/webhooks/core/url-guard';
+import { systemResolver } from '@/lib/net/system-resolver';
+import { isBlockedAddress, type ResolvedAddress, type Resolver } from '@/lib/webhooks/core/url-guard';
 
 /**
  * A `lookup` for node:http/https requests and agents that vets the addresses it hands to the socket.

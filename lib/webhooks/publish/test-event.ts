@@ -1,6 +1,6 @@
-import { and, asc, desc, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { getDb } from '@/db/client';
-import { deliveryAttempts, deliveries, projects, webhooks } from '@/db/schema';
+import { projects, webhooks } from '@/db/schema';
 import { newId } from '@/lib/ids';
 import { eventCatalogue, isEventType } from '@/lib/webhooks/core/events';
 import { buildEventBody, toWholeSeconds } from '@/lib/webhooks/core/envelope';
@@ -43,32 +43,4 @@ export async function sendTestEvent(organisationId: string, webhookId: string, e
     ),
   );
   return { ok: true, deliveryId, eventId };
-}
-
-export type DeliveryOutcome = {
-  attemptId: string;
-  status: 'success' | 'failed';
-  responseCode: number | null;
-  durationMs: number;
-  error: string | null;
-};
-
-/** The latest attempt of a delivery, for the Send Test Event dialog to poll; null until one is recorded (or if not found). */
-export async function getDeliveryOutcome(organisationId: string, deliveryId: string): Promise<DeliveryOutcome | null> {
-  const [row] = await getDb()
-    .select({
-      attemptId: deliveryAttempts.id,
-      success: deliveryAttempts.success,
-      responseCode: deliveryAttempts.responseStatus,
-      durationMs: deliveryAttempts.durationMs,
-      error: deliveryAttempts.error,
-    })
-    .from(deliveryAttempts)
-    .innerJoin(deliveries, eq(deliveries.id, deliveryAttempts.deliveryId))
-    .where(and(eq(deliveries.organisationId, organisationId), eq(deliveryAttempts.deliveryId, deliveryId)))
-    .orderBy(desc(deliveryAttempts.attemptNumber))
-    .limit(1);
-  if (!row) return null;
-  const { success, ...rest } = row;
-  return { ...rest, status: success ? 'success' : 'failed' };
 }
