@@ -46,7 +46,6 @@ export const subscriptionRemovalSchema = z.object({ id: z.string().min(1).max(64
 
 export const webhookActiveSchema = z.object({ id: z.string().min(1).max(64), active: z.boolean() });
 
-export type WebhookFormValues = z.input<typeof webhookFormSchema>;
 export type WebhookForm = z.output<typeof webhookFormSchema>;
 export type WebhookEditForm = z.output<typeof webhookEditFormSchema>;
 

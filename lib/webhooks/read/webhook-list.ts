@@ -5,8 +5,6 @@ import { eventTypes, type EventType } from '@/lib/webhooks/core/events';
 
 /** Every query here takes the organisation id: a webhook of another organisation simply does not exist. */
 
-export type WebhookSummary = Awaited<ReturnType<typeof listWebhooks>>[number];
-
 export async function listWebhooks(organisationId: string) {
   return getDb()
     .select({
