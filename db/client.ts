@@ -14,10 +14,13 @@ export type Transaction = Database;
 /** Connections in a process's pool. */
 export const POOL_SIZE = 10;
 
-const globalForDb = globalThis as unknown as { kazinexDb?: { db: Database; sql: postgres.Sql } };
+const globalForDb = globalThis as unknown as { kazinexDb?: { db: Database; sql: postgres.Sql }; kazinexDbClients?: WeakMap<Database, postgres.Sql> };
 
-/** The postgres.js client behind each handle made here: the pool's, or a transaction's own connection. */
-const clients = new WeakMap<Database, postgres.Sql>();
+/**
+ * The postgres.js client behind each handle made here: the pool's, or a transaction's own
+ * connection. Kept on globalThis like the pool, since Next.js may load this module once per bundle.
+ */
+const clients = (globalForDb.kazinexDbClients ??= new WeakMap<Database, postgres.Sql>());
 
 function handle(sql: postgres.Sql): Database {
   const db = drizzle(sql);

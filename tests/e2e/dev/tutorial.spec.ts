@@ -162,7 +162,8 @@ test('the Delivery Log filters by status and event type', async ({ page }) => {
   await page.route('**/settings/webhooks/**', slowPages);
   await page.getByLabel('Status').selectOption('failed');
   await page.getByLabel('Event type').selectOption('transmittal.issued');
-  await page.unroute('**/settings/webhooks/**', slowPages);
+  // Let the slowed requests finish before the route goes, or their continue() would find it gone.
+  await page.unrouteAll({ behavior: 'wait' });
   await expect(page).toHaveURL(/status=failed/);
   await expect(page).toHaveURL(/event=transmittal\.issued/);
   await expect(log.getByRole('row')).toHaveCount(2);
