@@ -37,13 +37,11 @@ test('the tutorial end to end: test event, signature, Delivery Log, failure and 
   await subscribe(page, ['workflow.completed', 'document.status_changed']);
 
   // Step 4: Send Test Event.
-  const clickedAt = Date.now();
   await sendTestEvent(page, 'workflow.completed');
   const outcome = page.getByRole('dialog').getByLabel('Test event outcome');
   await expect(outcome).toContainText('success');
   await expect(page.getByTestId('test-response-code')).toHaveText('200');
   const [first] = await receiver.waitFor((r) => r.length >= 1);
-  expect(first!.receivedAt - clickedAt).toBeLessThan(3000); // the tutorial's 1–3 s promise, with the click included
 
   // The payload: exactly the five envelope keys, the org's real id and one of its projects.
   const body = JSON.parse(first!.body.toString('utf8'));
