@@ -7,7 +7,7 @@ import { DEV_PORT, OIDC_CLIENT, OIDC_PORT, origin, SSO_PORT, ssoOrigin, STRICT_P
 // does; "dev" allows loopback receivers (WEBHOOKS_ALLOW_PRIVATE_URLS), runs the delivery worker, and
 // retries a failed delivery once after a second so that schedules run out within a test; "sso" signs
 // in through a real OpenID Connect provider that runs beside them on loopback.
-// Tests under production/ start their own instance on a fresh database.
+// Tests under fresh/ start their own instance, as an operator would, on a fresh database.
 export { DEV_PORT, STRICT_PORT };
 
 const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
@@ -41,7 +41,7 @@ export default defineConfig({
     { name: 'strict', testMatch: /strict\/.*\.spec\.ts/, use: { baseURL: `http://127.0.0.1:${STRICT_PORT}` } },
     { name: 'dev', testMatch: /dev\/.*\.spec\.ts/, use: { baseURL: `http://127.0.0.1:${DEV_PORT}` } },
     { name: 'sso', testMatch: /sso\/.*\.spec\.ts/, use: { baseURL: ssoOrigin() } },
-    { name: 'production', testMatch: /production\/.*\.spec\.ts/ },
+    { name: 'fresh', testMatch: /e2e\/fresh\/.*\.spec\.ts/ },
   ],
   webServer: [
     server(STRICT_PORT, { WEBHOOKS_ALLOW_PRIVATE_URLS: 'false' }, '--no-worker'),
