@@ -30,6 +30,14 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
     trustHost: true,
     session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_SECONDS },
     pages: { signIn: '/sign-in', error: '/sign-in' },
+    logger: {
+      // A refused sign-in is an expected outcome: one line without a stack, and never who tried.
+      error(error) {
+        const type = (error as { type?: string }).type;
+        if (type === 'CredentialsSignin' || type === 'AccessDenied') console.warn(`[auth] sign-in refused (${type})`);
+        else console.error(error);
+      },
+    },
     providers: [
       Credentials({
         credentials: { email: { label: 'Email' }, password: { label: 'Password', type: 'password' } },
