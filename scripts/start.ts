@@ -146,7 +146,7 @@ async function main() {
 
   if (demo) {
     console.log(`
-Kazinex Webhooks is starting at http://localhost:${port} with the demo organisation
+Kazinex Webhooks is starting at http://localhost:${port}
   Org Admin:         ${adminEmail} / ${adminPassword}
   Member:            ${DEMO_MEMBER.email} / ${DEMO_MEMBER.password}
   Events API token:  ${generatedToken ?? '(KAZINEX_SERVICE_TOKEN as configured)'}
