@@ -15,7 +15,7 @@ export type SsoSettings = { issuer: string; clientId: string; clientSecret: stri
  * Single sign-on settings from AUTH_OIDC_ISSUER, AUTH_OIDC_CLIENT_ID and AUTH_OIDC_CLIENT_SECRET:
  * null when none is set (password sign-in only); a clear error when only some are, or one is invalid.
  */
-export function ssoSettings(source: NodeJS.ProcessEnv = process.env): SsoSettings | null {
+export function ssoSettings(source: Record<string, string | undefined> = process.env): SsoSettings | null {
   const given = Object.fromEntries(Object.keys(ssoSchema.shape).map((name) => [name, source[name] || undefined]));
   if (Object.values(given).every((v) => v === undefined)) return null;
   const parsed = ssoSchema.safeParse(given);
