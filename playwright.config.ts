@@ -1,11 +1,14 @@
 import { existsSync } from 'node:fs';
 import { defineConfig, devices } from '@playwright/test';
 
-// Two instances of the built app on one test database: "strict" vets endpoint URLs as production
+import { DEV_PORT, OIDC_CLIENT, OIDC_PORT, origin, SSO_PORT, ssoOrigin, STRICT_PORT } from './tests/e2e/ports';
+
+// Three instances of the built app on one test database: "strict" vets endpoint URLs as production
 // does; "dev" allows loopback receivers (WEBHOOKS_ALLOW_PRIVATE_URLS), runs the delivery worker, and
-// retries a failed delivery once after a second so that schedules run out within a test.
-export const STRICT_PORT = Number(process.env.E2E_STRICT_PORT ?? 3101);
-export const DEV_PORT = Number(process.env.E2E_DEV_PORT ?? 3102);
+// retries a failed delivery once after a second so that schedules run out within a test; "sso" signs
+// in through a real OpenID Connect provider that runs beside them on loopback.
+// Tests under fresh/ start their own instance, as an operator would, on a fresh database.
+export { DEV_PORT, STRICT_PORT };
 
 const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 
@@ -37,9 +40,37 @@ export default defineConfig({
   projects: [
     { name: 'strict', testMatch: /strict\/.*\.spec\.ts/, use: { baseURL: `http://127.0.0.1:${STRICT_PORT}` } },
     { name: 'dev', testMatch: /dev\/.*\.spec\.ts/, use: { baseURL: `http://127.0.0.1:${DEV_PORT}` } },
+    { name: 'sso', testMatch: /sso\/.*\.spec\.ts/, use: { baseURL: ssoOrigin() } },
+    { name: 'fresh', testMatch: /e2e\/fresh\/.*\.spec\.ts/ },
   ],
   webServer: [
     server(STRICT_PORT, { WEBHOOKS_ALLOW_PRIVATE_URLS: 'false' }, '--no-worker'),
     server(DEV_PORT, { WEBHOOKS_ALLOW_PRIVATE_URLS: 'true', WEBHOOKS_RETRY_SCHEDULE: '1' }, ''),
+    {
+      command: 'node_modules/.bin/tsx tests/support/oidc-provider.ts',
+      url: `${origin(OIDC_PORT)}/.well-known/openid-configuration`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'pipe' as const,
+      env: {
+        ...(process.env as Record<string, string>),
+        OIDC_PORT: String(OIDC_PORT),
+        OIDC_CLIENT_ID: OIDC_CLIENT.id,
+        OIDC_CLIENT_SECRET: OIDC_CLIENT.secret,
+        OIDC_REDIRECT_URI: `${ssoOrigin()}/api/auth/callback/oidc`,
+      },
+    },
+    server(
+      SSO_PORT,
+      {
+        WEBHOOKS_ALLOW_PRIVATE_URLS: 'false',
+        // The public URL: the identity provider redirects back to exactly this origin.
+        AUTH_URL: ssoOrigin(),
+        AUTH_OIDC_ISSUER: origin(OIDC_PORT),
+        AUTH_OIDC_CLIENT_ID: OIDC_CLIENT.id,
+        AUTH_OIDC_CLIENT_SECRET: OIDC_CLIENT.secret,
+      },
+      '--no-worker',
+    ),
   ],
 });

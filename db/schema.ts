@@ -44,11 +44,53 @@ export const users = pgTable(
       .references(() => organisations.id, { onDelete: 'cascade' }),
     email: text('email').notNull(),
     name: text('name').notNull(),
-    passwordHash: text('password_hash').notNull(),
+    /** scrypt hash (lib/auth/password.ts); null for a user who signs in only through single sign-on. */
+    passwordHash: text('password_hash'),
     role: roleEnum('role').notNull(),
     createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('users_email_idx').on(t.email)],
+  (t) => [uniqueIndex('users_email_idx').on(t.email), index('users_organisation_idx').on(t.organisationId)],
+);
+
+/**
+ * Server-side sessions. The session cookie (a signed, encrypted JWT) carries a random session id;
+ * a request is signed in only while the row for that id's SHA-256 exists and has not expired, so
+ * signing out (which deletes the row) ends every copy of the cookie at once, and removing a user
+ * removes their sessions with them.
+ */
+export const sessions = pgTable(
+  'sessions',
+  {
+    /** SHA-256 (hex) of the session id in the cookie; the id itself is never stored. */
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId), index('sessions_expires_idx').on(t.expiresAt)],
+);
+
+/**
+ * Failed password sign-ins, counted per account and per client address over a sliding window
+ * (lib/auth/throttle.ts). Kept in PostgreSQL so every web instance sees the same count.
+ */
+export const signInFailures = pgTable(
+  'sign_in_failures',
+  {
+    id: text('id').primaryKey(),
+    /** SHA-256 (hex) of the normalised email tried, known account or not. */
+    accountKey: text('account_key').notNull(),
+    clientAddress: text('client_address').notNull(),
+    failedAt: timestamp('failed_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('sign_in_failures_account_idx').on(t.accountKey, t.failedAt),
+    index('sign_in_failures_address_idx').on(t.clientAddress, t.failedAt),
+    index('sign_in_failures_failed_idx').on(t.failedAt),
+  ],
 );
 
 export const webhooks = pgTable(
@@ -230,6 +272,7 @@ export const idempotencyKeys = pgTable(
 export type Organisation = typeof organisations.$inferSelect;
 export type Project = typeof projects.$inferSelect;
 export type User = typeof users.$inferSelect;
+export type Session = typeof sessions.$inferSelect;
 export type Role = (typeof roleEnum.enumValues)[number];
 export type Webhook = typeof webhooks.$inferSelect;
 export type WebhookSubscription = typeof webhookSubscriptions.$inferSelect;

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
-import { hashPassword } from '@/lib/auth/password';
+import { hashPassword, verifyPassword } from '@/lib/auth/password';
 import * as schema from './schema';
 
 export const DEMO_ORGANISATION_ID = 'org_demo';
@@ -14,8 +14,14 @@ async function ensureUser(
   db: ReturnType<typeof drizzle<typeof schema>>,
   user: { id: string; email: string; name: string; password: string; role: schema.Role },
 ) {
-  const existing = await db.select({ id: schema.users.id }).from(schema.users).where(eq(schema.users.email, user.email));
-  if (existing.length > 0) return;
+  const [existing] = await db.select().from(schema.users).where(eq(schema.users.email, user.email));
+  if (existing) {
+    // A changed SEED_ADMIN_PASSWORD applies to the existing demo user too.
+    if (!existing.passwordHash || !(await verifyPassword(user.password, existing.passwordHash))) {
+      await db.update(schema.users).set({ passwordHash: await hashPassword(user.password), updatedAt: new Date() }).where(eq(schema.users.id, existing.id));
+    }
+    return;
+  }
   await db
     .insert(schema.users)
     .values({
@@ -29,7 +35,10 @@ async function ensureUser(
     .onConflictDoNothing();
 }
 
-/** Creates the demo organisation, its project, an Org Admin and a Member; running it again changes nothing. */
+/**
+ * Creates the demo organisation, its project, an Org Admin and a Member (only with KAZINEX_DEMO, see
+ * scripts/start.ts); running it again changes nothing but a changed demo password.
+ */
 export async function seedDemo(databaseUrl: string, opts: SeedOptions): Promise<void> {
   const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
   const db = drizzle(sql, { schema });

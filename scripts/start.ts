@@ -2,6 +2,8 @@
  * `npm start`: runs the whole product on this machine. Without DATABASE_URL it starts an embedded
  * PostgreSQL in .data/, keeps generated demo secrets there, migrates, seeds the demo organisation,
  * builds the app if needed, then runs the web app and the delivery worker as two processes.
+ * With DATABASE_URL the demo is off unless KAZINEX_DEMO=true: nothing is seeded and no credential,
+ * token or secret is printed.
  *
  * Flags: --no-worker (web app only), --no-build (run the existing build as it is).
  */
@@ -11,6 +13,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import path from 'node:path';
 import { runMigrations } from '@/db/migrate';
 import { DEMO_MEMBER, seedDemo } from '@/db/seed';
+import { ssoSettings } from '@/lib/auth/sso';
 import { startDetachedPostgres, type RunningPostgres } from './lib/embedded-postgres';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -67,14 +70,33 @@ function needsBuild(): boolean {
   return ['app', 'components', 'lib', 'db'].some((dir) => existsSync(path.join(root, dir)) && newer(path.join(root, dir)));
 }
 
+/** KAZINEX_DEMO: seed and print the demo? Defaults to yes only for the embedded database. */
+function demoMode(): boolean {
+  const value = (process.env.KAZINEX_DEMO ?? '').trim().toLowerCase();
+  if (value === '') return !process.env.DATABASE_URL;
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  fail('KAZINEX_DEMO must be true or false.');
+}
+
 async function main() {
   const port = Number(process.env.PORT ?? 3000);
-  const adminEmail = process.env.SEED_ADMIN_EMAIL ?? 'admin@example.com';
-  const adminPassword = process.env.SEED_ADMIN_PASSWORD ?? 'kazinex-admin';
+  const demo = demoMode();
+  const adminEmail = process.env.SEED_ADMIN_EMAIL || 'admin@example.com';
+  const adminPassword = process.env.SEED_ADMIN_PASSWORD || 'kazinex-admin';
+  // Only a token generated here is printed; one the operator configured is a real secret.
+  let generatedToken: string | undefined;
   let database: RunningPostgres | undefined;
+
+  try {
+    ssoSettings();
+  } catch (err) {
+    fail((err as Error).message);
+  }
 
   if (!process.env.DATABASE_URL) {
     const secrets = demoSecrets();
+    if (!process.env.KAZINEX_SERVICE_TOKEN) generatedToken = secrets.KAZINEX_SERVICE_TOKEN;
     for (const name of SECRET_NAMES) process.env[name] ||= secrets[name];
     database = await startDetachedPostgres({
       dataDir: path.join(dataDir, 'postgres'),
@@ -97,7 +119,7 @@ async function main() {
 
   try {
     await runMigrations(process.env.DATABASE_URL!);
-    await seedDemo(process.env.DATABASE_URL!, { adminEmail, adminPassword });
+    if (demo) await seedDemo(process.env.DATABASE_URL!, { adminEmail, adminPassword });
   } catch (err) {
     await stopDatabase();
     fail(`Preparing the database failed: ${(err as Error).message}`);
@@ -122,13 +144,21 @@ async function main() {
     children.push(spawn(bin('tsx'), ['worker/index.ts'], { cwd: root, env: workerEnv, stdio: 'inherit' }));
   }
 
-  console.log(`
+  if (demo) {
+    console.log(`
 Kazinex Webhooks is starting at http://localhost:${port}
   Org Admin:         ${adminEmail} / ${adminPassword}
   Member:            ${DEMO_MEMBER.email} / ${DEMO_MEMBER.password}
-  Events API token:  ${process.env.KAZINEX_SERVICE_TOKEN}
+  Events API token:  ${generatedToken ?? '(KAZINEX_SERVICE_TOKEN as configured)'}
 Press Ctrl-C to stop.
 `);
+  } else {
+    console.log(`
+Kazinex Webhooks is starting at http://localhost:${port}
+  Organisations, projects and users come from the provisioning API (see README → Provisioning)${ssoSettings() ? '\n  Single sign-on is configured' : ''}.
+Press Ctrl-C to stop.
+`);
+  }
 
   let shuttingDown = false;
   const shutdown = async (code: number) => {

@@ -2,7 +2,8 @@
 
 import { AuthError } from 'next-auth';
 import { z } from 'zod';
-import { signIn, signOut } from './config';
+import { signIn, signOut, TooManySignInAttempts } from './config';
+import { SSO_PROVIDER_ID, ssoSettings } from './sso';
 
 const signInSchema = z.object({
   email: z.email('Enter your email address'),
@@ -30,9 +31,20 @@ export async function signInAction(_prev: SignInState, formData: FormData): Prom
     return {};
   } catch (err) {
     // signIn redirects by throwing; anything that is not an AuthError must propagate for that to work.
+    if (err instanceof TooManySignInAttempts) {
+      const minutes = err.retryAfterMinutes;
+      return { error: `Too many attempts, try again in ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}.`, email };
+    }
     if (err instanceof AuthError) return { error: 'The email or password is not correct.', email };
     throw err;
   }
+}
+
+/** Starts single sign-on at the configured identity provider; it redirects back to /api/auth/callback/oidc. */
+export async function ssoSignInAction(formData: FormData): Promise<void> {
+  if (!ssoSettings()) return;
+  const callbackUrl = formData.get('callbackUrl');
+  await signIn(SSO_PROVIDER_ID, { redirectTo: safeCallback(typeof callbackUrl === 'string' ? callbackUrl : undefined) });
 }
 
 export async function signOutAction(): Promise<void> {

@@ -1,13 +1,16 @@
 import { redirect } from 'next/navigation';
 import type { User } from '@/db/schema';
 import { auth } from './config';
-import { findUserById } from './users';
+import { userOfSession } from './sessions';
 
-/** The signed-in user, read fresh from the database so role changes and removals apply at once. */
+/**
+ * The signed-in user: the cookie must belong to a live server-side session (signing out ends it for
+ * every copy of the cookie), and the user is read fresh so role changes and removals apply at once.
+ */
 export async function currentUser(): Promise<User | null> {
   const session = await auth();
-  const id = session?.user?.id;
-  return id ? findUserById(id) : null;
+  const sessionId = session?.sessionId;
+  return sessionId ? userOfSession(sessionId) : null;
 }
 
 /** For pages: the signed-in user, or a redirect to the sign-in page. */

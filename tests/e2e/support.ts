@@ -1,7 +1,7 @@
 import { expect, type Page, type Request } from '@playwright/test';
 
-export async function signIn(page: Page, user: { email: string; password: string }) {
-  await page.goto('/sign-in');
+export async function signIn(page: Page, user: { email: string; password: string }, baseUrl = '') {
+  await page.goto(`${baseUrl}/sign-in`);
   await page.getByLabel('Email').fill(user.email);
   await page.getByLabel('Password').fill(user.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
