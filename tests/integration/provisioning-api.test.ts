@@ -5,7 +5,7 @@ import { closeDb, getDb } from '@/db/client';
 import { deliveries, deliveryAttempts, events, organisations, projects, sessions, users, webhooks, webhookSubscriptions } from '@/db/schema';
 import { startSession, userOfSession } from '@/lib/auth/sessions';
 import { findUserByCredentials } from '@/lib/auth/users';
-import { closePublisher } from '@/lib/queue/boss';
+import { closePublisher } from '@/lib/webhooks/queue/boss';
 import { waitForAttempts } from '../support/deliveries';
 import { callEventsApi } from '../support/events-api';
 import { completedData, createWebhook } from '../support/fixtures';
