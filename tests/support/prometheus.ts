@@ -21,9 +21,10 @@ export function parseExposition(text: string): Exposition {
     if (!match) throw new Error(`Not a Prometheus sample line: ${line}`);
     const labels: Record<string, string> = {};
     for (const [, key, value] of (match[2] ?? '').matchAll(LABEL)) labels[key!] = value!.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
-    const raw = match[3]!;
-    const value = raw === '+Inf' ? Infinity : raw === '-Inf' ? -Infinity : Number(raw);
-    if (raw !== 'NaN' && Number.isNaN(value)) throw new Error(`Not a sample value: ${line}`);
+    // Prometheus reads values as Go's ParseFloat does: NaN and Inf in any letter case.
+    const raw = match[3]!.toLowerCase();
+    const value = raw === 'nan' ? Number.NaN : /^[+-]?inf$/.test(raw) ? (raw.startsWith('-') ? -Infinity : Infinity) : Number(raw);
+    if (raw !== 'nan' && Number.isNaN(value)) throw new Error(`Not a sample value: ${line}`);
     samples.push({ name: match[1]!, labels, value });
   }
   return { samples, types };

@@ -264,9 +264,10 @@ test('health answers 503 naming the database while PostgreSQL is down, 200 again
   expect([...received].sort()).toEqual([...ids].sort());
 });
 
-test('every log line of the run is JSON with level, time and msg, and none holds a secret, token or body', async () => {
+test('every log line of the run is JSON with level, time and msg, and none holds a secret, token or body', async ({}, testInfo) => {
   launcher.kill('SIGTERM');
   expect(await exited).toBe(0);
+  await testInfo.attach('run.log', { body: logs, contentType: 'text/plain' });
 
   const lines = logs.split('\n').filter((l) => l.trim() !== '');
   expect(lines.length).toBeGreaterThan(10);
