@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
@@ -94,6 +94,13 @@ async function settled(webhookIds: string[]): Promise<boolean> {
     .from(schema.deliveries)
     .where(and(inArray(schema.deliveries.webhookId, webhookIds), inArray(schema.deliveries.status, ['pending', 'retrying'])));
   return row!.n === 0;
+}
+
+/** The embedded server's processes: its postmaster (from postmaster.pid) and every backend it started. */
+function postgresPids(): number[] {
+  const postmaster = Number(readFileSync(path.join(pgOptions.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  const children = execFileSync('pgrep', ['-P', String(postmaster)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+  return [postmaster, ...children];
 }
 
 async function sendTestEvent(page: Page, expected: 'success' | 'failed') {
@@ -204,9 +211,23 @@ test('both metrics endpoints count the attempts, durations and events exactly', 
   }
 });
 
-test('health answers 503 naming the database while PostgreSQL is down, 200 again after, and the worker resumes by itself', async () => {
+test('health answers 503 naming the database while PostgreSQL hangs or is down, 200 again after, and the worker resumes by itself', async () => {
   expect(await status(`${web}/api/health`)).toEqual({ code: 200, body: { status: 'ok' } });
   expect(await status(`${worker}/health`)).toEqual({ code: 200, body: { status: 'ok' } });
+
+  // A PostgreSQL that hangs (every server process stopped) rather than refusing: the checks give
+  // up on their own instead of hanging with it (`status` aborts after 5 s), and pass when it resumes.
+  const serverPids = postgresPids();
+  for (const pid of serverPids) process.kill(pid, 'SIGSTOP');
+  try {
+    const [webHung, workerHung] = await Promise.all([status(`${web}/api/health`), status(`${worker}/health`)]);
+    expect(webHung).toEqual({ code: 503, body: { status: 'unavailable', failing: ['database'], checks: { database: 'no answer within 800 ms' } } });
+    expect(workerHung).toMatchObject({ code: 503, body: { failing: ['database'], checks: { database: 'no answer within 800 ms' } } });
+  } finally {
+    for (const pid of serverPids) process.kill(pid, 'SIGCONT');
+  }
+  await waitFor(async () => (await status(`${web}/api/health`)).code === 200, 'the web health check to pass after the hang', 20_000, 200);
+  await waitFor(async () => (await status(`${worker}/health`)).code === 200, 'the worker health check to pass after the hang', 20_000, 200);
 
   const secret = 'wh_ops_secret_C_1d7e9a3b';
   const webhookC = newId('wh');
