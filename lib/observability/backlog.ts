@@ -17,7 +17,7 @@ export type Backlog = {
  * the cost grows with the backlog, never with the size of the log.
  */
 const DUE = `from deliveries where status in ('pending', 'retrying') and coalesce(next_attempt_at, created_at) <= now()`;
-const BACKLOG_SQL = `
+export const BACKLOG_SQL = `
   select
     (select count(*) ${DUE})::float8 as queue_depth,
     coalesce(extract(epoch from now() - (select min(coalesce(next_attempt_at, created_at)) ${DUE})), 0)::float8 as oldest_due_age_seconds,
