@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs';
 import { defineConfig, devices } from '@playwright/test';
 
-import { DEV_PORT, OIDC_CLIENT, OIDC_PORT, origin, SSO_PORT, ssoOrigin, STRICT_PORT } from './tests/e2e/ports';
+import { DEV_PORT, OIDC_CLIENT, OIDC_PORT, OPS_PORT, origin, SSO_PORT, ssoOrigin, STRICT_PORT } from './tests/e2e/ports';
 
 // Three instances of the built app on one test database: "strict" vets endpoint URLs as production
 // does; "dev" allows loopback receivers (WEBHOOKS_ALLOW_PRIVATE_URLS), runs the delivery worker, and
 // retries a failed delivery once after a second so that schedules run out within a test; "sso" signs
 // in through a real OpenID Connect provider that runs beside them on loopback.
-// Tests under fresh/ start their own instance, as an operator would, on a fresh database.
+// Tests under fresh/ and ops/ start their own instance, as an operator would, on a fresh database.
 export { DEV_PORT, STRICT_PORT };
 
 const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
@@ -42,10 +42,12 @@ export default defineConfig({
     { name: 'dev', testMatch: /dev\/.*\.spec\.ts/, use: { baseURL: `http://127.0.0.1:${DEV_PORT}` } },
     { name: 'sso', testMatch: /sso\/.*\.spec\.ts/, use: { baseURL: ssoOrigin() } },
     { name: 'fresh', testMatch: /e2e\/fresh\/.*\.spec\.ts/ },
+    { name: 'ops', testMatch: /ops\/.*\.spec\.ts/, use: { baseURL: origin(OPS_PORT) } },
   ],
   webServer: [
     server(STRICT_PORT, { WEBHOOKS_ALLOW_PRIVATE_URLS: 'false' }, '--no-worker'),
-    server(DEV_PORT, { WEBHOOKS_ALLOW_PRIVATE_URLS: 'true', WEBHOOKS_RETRY_SCHEDULE: '1' }, ''),
+    // Its worker's health and metrics listen on a free port, so parallel runs never collide.
+    server(DEV_PORT, { WEBHOOKS_ALLOW_PRIVATE_URLS: 'true', WEBHOOKS_RETRY_SCHEDULE: '1', WORKER_HEALTH_PORT: '0' }, ''),
     {
       command: 'node_modules/.bin/tsx tests/support/oidc-provider.ts',
       url: `${origin(OIDC_PORT)}/.well-known/openid-configuration`,

@@ -63,14 +63,14 @@ function startReceiver(): Promise<{ child: ChildProcess; port: number; stats: ()
 function startWorker(databaseUrl: string): Promise<ChildProcess> {
   const child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['worker/index.ts'], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: databaseUrl, WEBHOOKS_ALLOW_PRIVATE_URLS: 'true', NODE_OPTIONS: WORKER_NODE_OPTIONS },
+    env: { ...process.env, DATABASE_URL: databaseUrl, WEBHOOKS_ALLOW_PRIVATE_URLS: 'true', WORKER_HEALTH_PORT: '0', LOG_FORMAT: 'json', NODE_OPTIONS: WORKER_NODE_OPTIONS },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
     let output = '';
     child.stdout!.on('data', (c: Buffer) => {
       output += c.toString();
-      if (output.includes('[worker] ready')) resolve(child);
+      if (output.includes('worker ready')) resolve(child);
     });
     child.once('exit', (code) => reject(new Error(`the worker exited (${code}) before it was ready`)));
   });

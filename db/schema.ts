@@ -122,7 +122,13 @@ export const webhooks = pgTable(
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('webhooks_organisation_name_idx').on(t.organisationId, t.name)],
+  (t) => [
+    uniqueIndex('webhooks_organisation_name_idx').on(t.organisationId, t.name),
+    // The disabled-webhooks metric counts these at every scrape.
+    index('webhooks_disabled_idx')
+      .on(t.id)
+      .where(sql`${t.disabledReason} is not null`),
+  ],
 );
 
 export const webhookSubscriptions = pgTable(
@@ -212,6 +218,11 @@ export const deliveries = pgTable(
     index('deliveries_webhook_skipped_idx')
       .on(t.webhookId)
       .where(sql`${t.status} = 'skipped'`),
+    // The backlog metrics (queue depth, oldest due delivery) count deliveries waiting for an
+    // attempt by when it falls due; the plain columns let that be an index-only scan.
+    index('deliveries_due_idx')
+      .on(sql`coalesce(${t.nextAttemptAt}, ${t.createdAt})`, t.nextAttemptAt, t.createdAt)
+      .where(sql`${t.status} in ('pending', 'retrying')`),
   ],
 );
 

@@ -32,6 +32,11 @@ const envSchema = z.object({
   WEBHOOKS_JOB_EXPIRE_SECONDS: z.coerce.number().int().min(2).max(3600).optional(),
   /** How often a worker looks for expired jobs (those of a worker that died). */
   WEBHOOKS_WORKER_SUPERVISE_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
+  /** `json`: one JSON object a line; `pretty`: for people (npm start's default for the embedded demo). */
+  LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** The worker's /health and /metrics port; unset: 9464, or a free port if that one is taken. 0: a free port. */
+  WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -6,28 +6,69 @@
  * token or secret is printed.
  *
  * Flags: --no-worker (web app only), --no-build (run the existing build as it is).
+ *
+ * Logs: LOG_FORMAT=pretty (the embedded demo's default) prints readable lines and the demo's
+ * sign-in details; LOG_FORMAT=json (the default with DATABASE_URL) makes every line of output one
+ * JSON object, Next's own start-up lines included (the launcher wraps them), and prints no credential.
  */
+import './lib/launcher-env';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import { runMigrations } from '@/db/migrate';
 import { DEMO_MEMBER, seedDemo } from '@/db/seed';
 import { ssoSettings } from '@/lib/auth/sso';
+import { componentLog, describeError, logFormat } from '@/lib/observability/log';
 import { startDetachedPostgres, type RunningPostgres } from './lib/embedded-postgres';
 
 const root = path.resolve(import.meta.dirname, '..');
 process.env.NEXT_TELEMETRY_DISABLED ??= '1';
 const dataDir = path.join(root, '.data');
 const args = new Set(process.argv.slice(2));
-
-if (existsSync(path.join(root, '.env'))) process.loadEnvFile(path.join(root, '.env'));
+const logger = componentLog('launcher');
+const json = logFormat() === 'json';
 
 const SECRET_NAMES = ['AUTH_SECRET', 'KAZINEX_ENCRYPTION_KEY', 'KAZINEX_SERVICE_TOKEN'] as const;
 
 function fail(message: string): never {
-  console.error(`\n✖ ${message}\n`);
+  logger.fatal(message);
   process.exit(1);
+}
+
+const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
+
+/**
+ * In JSON mode, passes a child's JSON lines through and wraps anything else (Next's own
+ * framework output) as a log line of its own, so the output stays one JSON object a line.
+ */
+function relay(stream: Readable, source: string, level: 'info' | 'warn'): void {
+  createInterface({ input: stream }).on('line', (raw) => {
+    const line = raw.replace(ANSI, '').trim();
+    if (line === '') return;
+    if (line.startsWith('{') && line.endsWith('}')) {
+      try {
+        JSON.parse(line);
+        process.stdout.write(`${line}\n`);
+        return;
+      } catch {
+        // not JSON after all: wrapped below
+      }
+    }
+    logger[level]({ source }, line);
+  });
+}
+
+/** Starts a child process; in JSON mode its output goes through `relay`. */
+function startChild(command: string, argv: string[], env: NodeJS.ProcessEnv, source: string): ChildProcess {
+  const child = spawn(command, argv, { cwd: root, env, stdio: json ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
+  if (json) {
+    relay(child.stdout!, source, 'info');
+    relay(child.stderr!, source, 'warn');
+  }
+  return child;
 }
 
 /** Demo secrets are generated once and kept in .data/secrets.json so sessions and sealed secrets survive restarts. */
@@ -48,9 +89,9 @@ function demoSecrets(): Record<(typeof SECRET_NAMES)[number], string> {
   return stored as Record<(typeof SECRET_NAMES)[number], string>;
 }
 
-function run(command: string, argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+function run(command: string, argv: string[], env: NodeJS.ProcessEnv, source: string): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(command, argv, { cwd: root, env, stdio: 'inherit' });
+    const child = startChild(command, argv, env, source);
     child.on('exit', (code) => resolve(code ?? 1));
   });
 }
@@ -105,7 +146,7 @@ async function main() {
       persistent: true,
     });
     process.env.DATABASE_URL = database.url;
-    console.log(`Embedded PostgreSQL running (data in ${path.relative(root, dataDir)}/postgres)`);
+    logger.info(`Embedded PostgreSQL running (data in ${path.relative(root, dataDir)}/postgres)`);
   } else {
     const missing = SECRET_NAMES.filter((name) => !process.env[name]);
     if (missing.length > 0) {
@@ -114,7 +155,7 @@ async function main() {
   }
 
   const stopDatabase = async () => {
-    await database?.stop().catch((err: unknown) => console.error('Stopping PostgreSQL failed:', err));
+    await database?.stop().catch((err: unknown) => logger.error({ error: describeError(err) }, 'Stopping PostgreSQL failed'));
   };
 
   try {
@@ -122,12 +163,12 @@ async function main() {
     if (demo) await seedDemo(process.env.DATABASE_URL!, { adminEmail, adminPassword });
   } catch (err) {
     await stopDatabase();
-    fail(`Preparing the database failed: ${(err as Error).message}`);
+    fail(`Preparing the database failed: ${describeError(err)}`);
   }
 
   if (!args.has('--no-build') && needsBuild()) {
-    console.log('Building the web app…');
-    const code = await run(bin('next'), ['build'], { ...process.env, NODE_ENV: 'production' });
+    logger.info('Building the web app…');
+    const code = await run(bin('next'), ['build'], { ...process.env, NODE_ENV: 'production' }, 'next build');
     if (code !== 0) {
       await stopDatabase();
       fail('The build failed.');
@@ -135,28 +176,34 @@ async function main() {
   }
 
   const env = { ...process.env, NODE_ENV: 'production' as const, AUTH_TRUST_HOST: 'true' };
-  const children: ChildProcess[] = [
-    spawn(bin('next'), ['start', '-p', String(port)], { cwd: root, env, stdio: 'inherit' }),
-  ];
+  const children: ChildProcess[] = [startChild(bin('next'), ['start', '-p', String(port)], env, 'next')];
   if (!args.has('--no-worker')) {
     // A larger young generation cuts the worker's garbage-collection time under load (≈ 10 % more deliveries/s).
     const workerEnv = { ...env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-semi-space-size=64`.trim() };
-    children.push(spawn(bin('tsx'), ['worker/index.ts'], { cwd: root, env: workerEnv, stdio: 'inherit' }));
+    children.push(startChild(bin('tsx'), ['worker/index.ts'], workerEnv, 'worker'));
   }
 
-  if (demo) {
-    console.log(`
+  const health = `  Health, metrics:   http://localhost:${port}/api/health, /api/metrics (the worker's: see its "worker ready" line)`;
+  if (json) {
+    // Log lines are collected and kept: no password or token in them.
+    logger.info({ address: `http://localhost:${port}`, demo }, `Kazinex Webhooks is starting at http://localhost:${port}`);
+  } else if (demo) {
+    process.stdout.write(`
 Kazinex Webhooks is starting at http://localhost:${port}
   Org Admin:         ${adminEmail} / ${adminPassword}
   Member:            ${DEMO_MEMBER.email} / ${DEMO_MEMBER.password}
   Events API token:  ${generatedToken ?? '(KAZINEX_SERVICE_TOKEN as configured)'}
+${health}
 Press Ctrl-C to stop.
+
 `);
   } else {
-    console.log(`
+    process.stdout.write(`
 Kazinex Webhooks is starting at http://localhost:${port}
   Organisations, projects and users come from the provisioning API (see README → Provisioning)${ssoSettings() ? '\n  Single sign-on is configured' : ''}.
+${health}
 Press Ctrl-C to stop.
+
 `);
   }
 
@@ -170,7 +217,8 @@ Press Ctrl-C to stop.
           new Promise<void>((resolve) => {
             if (child.exitCode !== null || child.signalCode !== null) return resolve();
             const force = setTimeout(() => child.kill('SIGKILL'), 15_000);
-            child.once('exit', () => {
+            // 'close', not 'exit': its last log lines are relayed by then.
+            child.once('close', () => {
               clearTimeout(force);
               resolve();
             });
@@ -187,10 +235,13 @@ Press Ctrl-C to stop.
   for (const child of children) {
     child.on('exit', (code, signal) => {
       if (shuttingDown) return;
-      console.error(`A process stopped unexpectedly (${signal ?? `exit code ${code}`}); shutting down.`);
+      logger.error({ exitCode: code, signal }, `A process stopped unexpectedly (${signal ?? `exit code ${code}`}); shutting down.`);
       void shutdown(code || 1);
     });
   }
 }
 
-main().catch((err) => fail((err as Error).stack ?? String(err)));
+main().catch((err) => {
+  logger.fatal({ err }, `The launcher failed: ${describeError(err)}`);
+  process.exit(1);
+});

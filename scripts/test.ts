@@ -74,6 +74,8 @@ async function main() {
           E2E_DEV_PORT: String(await freePort()),
           E2E_SSO_PORT: String(await freePort()),
           E2E_OIDC_PORT: String(await freePort()),
+          E2E_OPS_PORT: String(await freePort()),
+          E2E_OPS_WORKER_PORT: String(await freePort()),
         });
         const tally = readPlaywright(playwrightReport);
         if (tally) tallies.push(tally);

@@ -1,13 +1,22 @@
 /**
  * The delivery worker: its own Node process running pg-boss jobs. The web app never delivers
- * inside a request. SIGTERM/SIGINT stop fetching and let in-flight attempts finish and be recorded.
+ * inside a request. SIGTERM/SIGINT stop fetching and let in-flight attempts finish and be recorded,
+ * within the attempt time limit plus a few seconds. Health and metrics on WORKER_HEALTH_PORT.
  */
 import { closeDb, listen } from '@/db/client';
 import { env } from '@/lib/env';
+import { componentLog, describeError, logUnexpected } from '@/lib/observability/log';
 import { createBoss, ensureQueues, JOBS_CHANNEL, QUEUES, RETENTION_QUEUE } from '@/lib/webhooks/queue/boss';
 import type { DeliveryContext } from '@/lib/webhooks/deliver/attempt';
 import { pruneDeliveryLog } from '@/lib/webhooks/deliver/prune';
+import { createHealthServer, listenHealthServer } from './health-server';
 import { DeliveryPump } from './pump';
+
+const logger = componentLog('worker');
+
+/** After the attempts' own time limit, what recording and closing may take before the worker exits anyway. */
+const RECORD_GRACE_MS = 5_000;
+const CLOSE_GRACE_MS = 3_000;
 
 /** Daily, at a quiet minute: the Delivery Log retention run. */
 const RETENTION_CRON = '17 3 * * *';
@@ -23,11 +32,11 @@ async function main() {
     superviseIntervalSeconds: config.WEBHOOKS_WORKER_SUPERVISE_SECONDS,
     monitorIntervalSeconds: config.WEBHOOKS_WORKER_SUPERVISE_SECONDS,
   });
-  boss.on('error', (err: Error) => console.error('[worker] pg-boss error:', err.message));
+  boss.on('error', (err: Error) => logger.error({ error: describeError(err) }, 'pg-boss error'));
   await boss.start();
   await ensureQueues(boss, { update: true });
   if (config.WEBHOOKS_ALLOW_PRIVATE_URLS) {
-    console.warn('[worker] WEBHOOKS_ALLOW_PRIVATE_URLS is on: deliveries may reach private addresses. Development and tests only.');
+    logger.warn('WEBHOOKS_ALLOW_PRIVATE_URLS is on: deliveries may reach private addresses. Development and tests only.');
   }
 
   const ctx: DeliveryContext = {
@@ -59,18 +68,36 @@ async function main() {
   await boss.schedule(RETENTION_QUEUE, RETENTION_CRON, null, { tz: 'UTC' });
   await boss.work(RETENTION_QUEUE, { pollingIntervalSeconds: 60 }, async () => {
     const pruned = await pruneDeliveryLog({ retentionDays: config.WEBHOOKS_LOG_RETENTION_DAYS, now: new Date() });
-    console.log(`[worker] retention: pruned ${pruned.attempts} attempts, ${pruned.deliveries} deliveries, ${pruned.events} events, ${pruned.idempotencyKeys} idempotency keys`);
+    logger.info({ ...pruned }, 'retention: delivery log pruned');
   });
-  console.log('[worker] ready');
 
   let stopping = false;
-  const stop = async () => {
+  const health = createHealthServer({
+    databaseUrl: config.DATABASE_URL,
+    logger,
+    fetching: async () => {
+      if (stopping) return { ok: false, reason: 'stopping' };
+      const failing = pumps.map((p) => p.health()).find((h) => !h.ok);
+      return failing ?? { ok: true };
+    },
+  });
+  const healthPort = await listenHealthServer(health, config.WORKER_HEALTH_PORT, logger);
+  logger.info({ healthPort }, `worker ready; health and metrics on port ${healthPort}`);
+
+  const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log('[worker] stopping: finishing in-flight attempts…');
+    const started = Date.now();
+    const inFlight = pumps.reduce((n, p) => n + p.inFlight, 0);
+    logger.info({ signal, inFlight }, 'stopping: finishing in-flight attempts');
+    // Whatever happens below, the process ends within the time limit plus a few seconds.
+    setTimeout(() => {
+      logger.error('stopping took too long; exiting now (unrecorded jobs run again once they expire)');
+      process.exit(1);
+    }, config.WEBHOOKS_TIMEOUT_MS + RECORD_GRACE_MS + 2 * CLOSE_GRACE_MS).unref();
     await unlisten().catch(() => {});
     // Every attempt ends within the time limit; recording it should take moments more.
-    const limitMs = config.WEBHOOKS_TIMEOUT_MS + 20_000;
+    const limitMs = config.WEBHOOKS_TIMEOUT_MS + RECORD_GRACE_MS;
     let timer: NodeJS.Timeout | undefined;
     const drained = await Promise.race([
       Promise.all(pumps.map((p) => p.stop())).then(
@@ -80,16 +107,18 @@ async function main() {
       new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), limitMs))),
     ]);
     clearTimeout(timer);
-    if (!drained) console.error(`[worker] attempts still unrecorded after ${limitMs} ms; stopping anyway (their jobs run again once they expire)`);
-    await boss.stop({ graceful: true, timeout: 20_000 });
-    await closeDb();
-    process.exit(0);
+    if (!drained) logger.error({ limitMs }, 'attempts still unrecorded; stopping anyway (their jobs run again once they expire)');
+    await boss.stop({ graceful: true, timeout: CLOSE_GRACE_MS }).catch((err: unknown) => logger.error({ error: describeError(err) }, 'stopping pg-boss failed'));
+    await closeDb().catch(() => {});
+    health.close();
+    logger.info({ stoppedInMs: Date.now() - started }, 'worker stopped');
+    process.exit(drained ? 0 : 1);
   };
-  process.on('SIGTERM', () => void stop());
-  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
 }
 
 main().catch((err) => {
-  console.error('[worker] failed to start:', err instanceof Error ? err.message : err);
+  logUnexpected(logger, err, `worker failed to start: ${describeError(err)}`);
   process.exit(1);
 });

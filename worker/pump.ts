@@ -1,12 +1,16 @@
 import type { Job, PgBoss } from 'pg-boss';
 import { z } from 'zod';
 import { attemptTriggerEnum } from '@/db/schema';
-import { inTransaction, type QueueName } from '@/lib/webhooks/queue/boss';
+import { componentLog, describeError, newErrorId } from '@/lib/observability/log';
+import { countAttempts } from '@/lib/observability/metrics';
 import { makeAttempts, type DeliveryContext } from '@/lib/webhooks/deliver/attempt';
 import { AutomaticAttemptsInFlight, planAttempts } from '@/lib/webhooks/deliver/fence';
-import type { DeliveryRequest } from '@/lib/webhooks/queue/enqueue';
 import { loadDeliveries } from '@/lib/webhooks/deliver/load';
 import { recordAttemptsIn, recordingTransaction, type AttemptRecord } from '@/lib/webhooks/deliver/record';
+import { inTransaction, type QueueName } from '@/lib/webhooks/queue/boss';
+import type { DeliveryRequest } from '@/lib/webhooks/queue/enqueue';
+
+const logger = componentLog('worker');
 
 const jobDataSchema = z.object({
   deliveryIds: z.array(z.string().min(1)),
@@ -18,7 +22,7 @@ const jobDataSchema = z.object({
 function requestsOf(job: Job<unknown>): DeliveryRequest[] {
   const parsed = jobDataSchema.safeParse(job.data);
   if (!parsed.success) {
-    console.error(`[worker] ignoring job ${job.id}: its data is not a delivery job`);
+    logger.error({ jobId: job.id }, 'ignoring a job whose data is not a delivery job');
     return [];
   }
   const { trigger, attempt } = parsed.data;
@@ -26,11 +30,25 @@ function requestsOf(job: Job<unknown>): DeliveryRequest[] {
 }
 
 /** The database's own message, not drizzle's wrapper: that one repeats the query parameters (request bodies) into the log. */
-function describeFailure(err: unknown): string {
-  const cause = (err as { cause?: unknown } | undefined)?.cause;
-  const source = cause instanceof Error ? cause : err;
-  const code = (source as { code?: unknown }).code;
-  return `${source instanceof Error ? source.message : String(source)}${typeof code === 'string' ? ` (${code})` : ''}`;
+const describeFailure = describeError;
+
+/** Logs what a job's attempts came to: a line per failed attempt (ids, status, error; never the URL or a body). */
+function logAttempts(job: Job<unknown>, records: readonly AttemptRecord[]): void {
+  for (const r of records) {
+    const fields = {
+      jobId: job.id,
+      organisationId: r.organisationId,
+      webhookId: r.webhookId,
+      deliveryId: r.deliveryId,
+      attemptId: r.id,
+      trigger: r.trigger,
+      eventType: r.eventType,
+      responseStatus: r.responseStatus ?? null,
+      durationMs: r.durationMs,
+    };
+    if (r.success) logger.debug(fields, 'delivery attempt succeeded');
+    else logger.info({ ...fields, error: r.error ?? null, nextAttemptAt: r.nextAttemptAt?.toISOString() ?? null }, 'delivery attempt failed');
+  }
 }
 
 export type PumpOptions = {
@@ -82,6 +100,8 @@ export class DeliveryPump {
   #wake: (() => void) | null = null;
   #drained: (() => void) | null = null;
   #loop: Promise<void> | null = null;
+  /** Why the last fetch failed; null while fetching works. */
+  #fetchError: string | null = null;
 
   constructor(boss: PgBoss, options: PumpOptions) {
     this.#boss = boss;
@@ -94,6 +114,19 @@ export class DeliveryPump {
 
   start(): void {
     this.#loop ??= this.#fetchLoop();
+  }
+
+  /** For the worker's health check: fetching works and the pump is not stopping. */
+  health(): { ok: true } | { ok: false; reason: string } {
+    if (this.#stopping) return { ok: false, reason: 'stopping' };
+    if (this.#loop === null) return { ok: false, reason: 'not started' };
+    if (this.#fetchError !== null) return { ok: false, reason: 'fetching jobs fails' };
+    return { ok: true };
+  }
+
+  /** Jobs taken and not yet recorded or handed back. */
+  get inFlight(): number {
+    return this.#inFlight;
   }
 
   /** New jobs may be waiting (a NOTIFY, or a job of ours left its webhook's slot): fetch now. */
@@ -141,10 +174,13 @@ export class DeliveryPump {
       try {
         jobs = await this.#boss.fetch(queue, { batchSize: wanted, groupConcurrency: perWebhook });
       } catch (err) {
-        console.error(`[worker] fetching ${queue} jobs failed: ${describeFailure(err)}`);
+        if (this.#fetchError === null) logger.error({ queue, error: describeFailure(err) }, 'fetching jobs failed; trying again');
+        this.#fetchError = describeFailure(err);
         await this.#sleep(pollMs);
         continue;
       }
+      if (this.#fetchError !== null) logger.info({ queue }, 'fetching jobs works again');
+      this.#fetchError = null;
       if (jobs.length > 0) void this.#run(jobs);
       // A short fetch means the queue is empty or its webhooks are at their limit: wait for a
       // NOTIFY or for one of our jobs to leave its slot rather than asking again at once.
@@ -180,7 +216,11 @@ export class DeliveryPump {
         return;
       }
       makeAttempts(plan, this.#options.ctx).then(
-        (records) => this.#finish({ job, records, skipped: plan.skipped, automatic }),
+        (records) => {
+          countAttempts(records.map((r) => ({ success: r.success, trigger: r.trigger, durationMs: r.durationMs ?? 0 })));
+          logAttempts(job, records);
+          this.#finish({ job, records, skipped: plan.skipped, automatic });
+        },
         (err: unknown) => {
           this.#automatic.release(automatic);
           void this.#giveBack([job], err);
@@ -239,7 +279,7 @@ export class DeliveryPump {
         );
         return batch.length - (completed as { affected: number }).affected;
       });
-      if (missed > 0) console.warn(`[worker] ${missed} of ${batch.length} jobs expired before their attempts were recorded; pg-boss had already handed them on`);
+      if (missed > 0) logger.warn({ queue: this.#options.queue, missed, jobs: batch.length }, 'jobs expired before their attempts were recorded; pg-boss had already handed them on');
       return null;
     } catch (err) {
       return { err };
@@ -264,15 +304,19 @@ export class DeliveryPump {
    * and run again all the same.
    */
   async #giveBack(jobs: Job<unknown>[], err: unknown): Promise<void> {
-    console.error(`[worker] ${jobs.length} ${this.#options.queue} jobs failed and will be retried: ${describeFailure(err)}`);
+    const errorId = newErrorId();
+    logger.error(
+      { queue: this.#options.queue, jobIds: jobs.map((j) => j.id), errorId, err },
+      `${jobs.length} jobs failed and will be retried: ${describeFailure(err)}`,
+    );
     try {
       await this.#boss.fail(
         this.#options.queue,
         jobs.map((j) => ({ id: j.id, retryCount: j.retryCount })),
-        { message: describeFailure(err) },
+        { message: `${describeFailure(err)} [${errorId}]` },
       );
     } catch (failErr) {
-      console.error(`[worker] handing the jobs back failed too; they run again when they expire: ${describeFailure(failErr)}`);
+      logger.error({ queue: this.#options.queue, errorId, error: describeFailure(failErr) }, 'handing the jobs back failed too; they run again when they expire');
     }
     this.#left(jobs.length);
   }

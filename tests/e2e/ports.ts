@@ -3,6 +3,8 @@ export const STRICT_PORT = Number(process.env.E2E_STRICT_PORT ?? 3101);
 export const DEV_PORT = Number(process.env.E2E_DEV_PORT ?? 3102);
 export const SSO_PORT = Number(process.env.E2E_SSO_PORT ?? 3103);
 export const OIDC_PORT = Number(process.env.E2E_OIDC_PORT ?? 3104);
+/** The operability spec's own instance, on a PostgreSQL it owns and stops. */
+export const OPS_PORT = Number(process.env.E2E_OPS_PORT ?? 3105);
 
 export const OIDC_CLIENT = { id: 'kazinex-webhooks-e2e', secret: 'e2e-client-secret-for-the-loopback-provider' };
 

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { getDb, type Transaction } from '@/db/client';
 import { organisations, projects, webhooks, webhookSubscriptions } from '@/db/schema';
 import { newId } from '@/lib/ids';
+import { countPublished } from '@/lib/observability/metrics';
 import { eventCatalogue, eventTypes, isEventType } from '@/lib/webhooks/core/events';
 import { buildEventBody, toWholeSeconds } from '@/lib/webhooks/core/envelope';
 import { storeEvents, type NewDelivery, type NewEvent } from './store-events';
@@ -161,8 +162,11 @@ async function publishIn(tx: Transaction, inputs: readonly PublishInput[], index
 export async function publishEvents(inputs: readonly PublishInput[], options: PublishOptions = {}): Promise<PublishResult> {
   if (inputs.length === 0) return { ok: true, events: [] };
   const indexIssues = options.indexIssues ?? false;
+  // With the caller's transaction the caller counts the events, once it has committed.
   if (options.tx) return publishIn(options.tx, inputs, indexIssues);
-  return getDb().transaction((tx) => publishIn(tx, inputs, indexIssues));
+  const result = await getDb().transaction((tx) => publishIn(tx, inputs, indexIssues));
+  if (result.ok) countPublished(inputs.map((i) => i.type));
+  return result;
 }
 
 export type PublishOneResult = { ok: true; eventId: string; deliveryIds: string[] } | { ok: false; issues: PublishIssue[] };

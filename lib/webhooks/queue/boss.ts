@@ -2,6 +2,7 @@ import { PgBoss, type ConstructorOptions, type Db, type Queue } from 'pg-boss';
 import type postgres from 'postgres';
 import { clientOf, type Transaction } from '@/db/client';
 import { env, jobExpireSeconds } from '@/lib/env';
+import { componentLog, describeError } from '@/lib/observability/log';
 
 /**
  * Queue names shared by publishers and the worker. Send Test Event and manual Retry go to their own
@@ -64,7 +65,7 @@ const globalForBoss = globalThis as unknown as { kazinexPublisher?: Promise<PgBo
 export function getPublisher(): Promise<PgBoss> {
   globalForBoss.kazinexPublisher ??= (async () => {
     const boss = createBoss(env().DATABASE_URL, { max: 2, supervise: false, schedule: false, registerInstance: false });
-    boss.on('error', (err: Error) => console.error('[pg-boss] publisher error:', err.message));
+    boss.on('error', (err: Error) => componentLog('pg-boss').error({ error: describeError(err) }, 'publisher error'));
     await boss.start();
     await ensureQueues(boss);
     return boss;

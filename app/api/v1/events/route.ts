@@ -7,6 +7,8 @@
 import { getDb } from '@/db/client';
 import { hasServiceToken } from '@/lib/api/service-token';
 import { env } from '@/lib/env';
+import { componentLog, logUnexpected } from '@/lib/observability/log';
+import { countPublished } from '@/lib/observability/metrics';
 import { apiBatchSchema, apiEventSchema, toPublishInput } from '@/lib/webhooks/publish/events-api';
 import { claimIdempotencyKey, findIdempotentAnswer, requestHash, type StoredAnswer } from '@/lib/webhooks/publish/idempotency';
 import { publishEvents, type PublishIssue } from '@/lib/webhooks/publish/publish';
@@ -32,6 +34,8 @@ function replay(stored: StoredAnswer & { requestHash: string }, hash: string): R
 }
 
 class KeyAlreadyClaimed extends Error {}
+
+const logger = componentLog('web').child({ route: 'POST /api/v1/events' });
 
 export async function POST(request: Request): Promise<Response> {
   if (!hasServiceToken(request.headers.get('authorization'), env().KAZINEX_SERVICE_TOKEN)) {
@@ -74,6 +78,9 @@ export async function POST(request: Request): Promise<Response> {
       return published;
     });
     if (!result.ok) return invalid(result.issues);
+    countPublished(events.map((e) => e.type));
+    const organisationIds = [...new Set(events.map((e) => e.organisationId))];
+    logger.info({ events: events.length, organisationId: organisationIds.length === 1 ? organisationIds[0] : undefined, eventIds: result.events.slice(0, 25).map((e) => e.id) }, 'events published');
     return json(202, { ids: result.events.map((e) => e.id) });
   } catch (err) {
     // A concurrent request with the same key committed first: this one's events were rolled back.
@@ -81,6 +88,7 @@ export async function POST(request: Request): Promise<Response> {
       const stored = await findIdempotentAnswer(key);
       if (stored) return replay(stored, hash);
     }
-    throw err;
+    const errorId = logUnexpected(logger, err, 'publishing events failed');
+    return json(500, { error: 'internal_error', message: 'The events could not be stored; nothing was stored. Send the request again.', error_id: errorId });
   }
 }

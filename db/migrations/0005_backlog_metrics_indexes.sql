@@ -1,0 +1,2 @@
+CREATE INDEX "deliveries_due_idx" ON "deliveries" USING btree (coalesce("next_attempt_at", "created_at"),"next_attempt_at","created_at") WHERE "deliveries"."status" in ('pending', 'retrying');--> statement-breakpoint
+CREATE INDEX "webhooks_disabled_idx" ON "webhooks" USING btree ("id") WHERE "webhooks"."disabled_reason" is not null;
