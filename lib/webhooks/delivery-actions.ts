@@ -24,6 +24,7 @@ export const testEventOutcomeAction = adminAction(z.object({ deliveryId: id }), 
 export const retryDeliveryAction = adminAction(z.object({ deliveryId: id }), async ({ deliveryId }, { organisationId }) => {
   const retried = await retryDelivery(organisationId, deliveryId);
   if (!retried) return notFound;
+  if ('refused' in retried) return { ok: false, formError: retried.refused };
   revalidatePath('/settings/webhooks', 'layout');
   return { ok: true, data: undefined };
 });
