@@ -1,11 +1,12 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { SignInForm } from '@/components/auth/sign-in-form';
+import { safeCallbackPath } from '@/lib/auth/callback-url';
 import { currentUser } from '@/lib/auth/session';
 
 export const metadata: Metadata = { title: 'Sign in' };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string }> }) {
+export default async function SignInPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string | string[] }> }) {
   if (await currentUser()) redirect('/settings/webhooks');
   const { callbackUrl } = await searchParams;
   return (
@@ -15,7 +16,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
         <h1 className="mt-1 text-xl font-semibold">Sign in</h1>
         <p className="mt-1 text-sm text-slate-600">Document control for engineering projects.</p>
         <div className="mt-6">
-          <SignInForm callbackUrl={callbackUrl} />
+          <SignInForm callbackUrl={safeCallbackPath(callbackUrl)} />
         </div>
       </div>
     </main>

@@ -2,20 +2,16 @@
 
 import { AuthError } from 'next-auth';
 import { z } from 'zod';
+import { DEFAULT_AFTER_SIGN_IN, safeCallbackPath } from './callback-url';
 import { signIn, signOut } from './config';
 
 const signInSchema = z.object({
   email: z.email('Enter your email address'),
-  password: z.string().min(1, 'Enter your password'),
+  password: z.string().min(1, 'Enter your password').max(1024, 'The password can be at most 1,024 characters'),
   callbackUrl: z.string().optional(),
 });
 
 export type SignInState = { error?: string; email?: string };
-
-/** Only same-site paths are followed after sign-in. */
-function safeCallback(url: string | undefined): string {
-  return url && url.startsWith('/') && !url.startsWith('//') ? url : '/settings/webhooks';
-}
 
 export async function signInAction(_prev: SignInState, formData: FormData): Promise<SignInState> {
   const parsed = signInSchema.safeParse(Object.fromEntries(formData));
@@ -25,7 +21,7 @@ export async function signInAction(_prev: SignInState, formData: FormData): Prom
     await signIn('credentials', {
       email: parsed.data.email,
       password: parsed.data.password,
-      redirectTo: safeCallback(parsed.data.callbackUrl),
+      redirectTo: safeCallbackPath(parsed.data.callbackUrl) ?? DEFAULT_AFTER_SIGN_IN,
     });
     return {};
   } catch (err) {
