@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 
 export type ErrorContext = { action?: string; route?: string };
 
-type Inspectable = { name?: unknown; code?: unknown; routine?: unknown; constraint_name?: unknown; stack?: unknown; cause?: unknown };
+type Inspectable = { name?: unknown; code?: unknown; digest?: unknown; routine?: unknown; constraint_name?: unknown; stack?: unknown; cause?: unknown };
 
 /** Only identifier-like values are logged: anything else could carry input. */
 const identifier = (value: unknown): string | undefined =>
@@ -34,6 +34,7 @@ function describe(err: unknown, depth = 0): Record<string, unknown> {
   return {
     name: identifier((err as object).constructor?.name) ?? identifier(e.name), // the class says more than `name`, which drizzle leaves as Error
     code: identifier(e.code),
+    digest: identifier(e.digest),
     routine: identifier(e.routine),
     constraint: identifier(e.constraint_name),
     frames: frames(e.stack),

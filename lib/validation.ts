@@ -60,33 +60,33 @@ export function storableDateTime(message = 'Enter a date and time between the ye
 
 export type JsonLimits = { maxDepth: number; maxKeys?: number; maxStringLength?: number };
 
+export type JsonProblem = { path: (string | number)[]; message: string };
+
 /**
- * Why a parsed JSON value cannot be stored or serialized safely, or null. Walks iteratively, so a
- * value nested far deeper than the limit is refused without overflowing the stack.
+ * Why a parsed JSON value cannot be stored or serialized safely, with where in it, or null. Walks
+ * iteratively, so a value nested far deeper than the limit is refused without overflowing the stack.
  */
-export function jsonProblem(value: unknown, { maxDepth, maxKeys = 10_000, maxStringLength = 1_000_000 }: JsonLimits): string | null {
-  const stack: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
+export function jsonProblem(value: unknown, { maxDepth, maxKeys = 10_000, maxStringLength = 1_000_000 }: JsonLimits): JsonProblem | null {
+  const stack: { value: unknown; path: (string | number)[] }[] = [{ value, path: [] }];
   let keys = 0;
   while (stack.length > 0) {
-    const { value: current, depth } = stack.pop()!;
+    const { value: current, path } = stack.pop()!;
     if (typeof current === 'string') {
-      if (current.length > maxStringLength) return `contains a string longer than ${maxStringLength} characters`;
-      if (current.includes('\u0000')) return 'contains a NUL character';
-      if (LONE_SURROGATE.test(current)) return 'contains text that is not valid Unicode';
+      if (current.length > maxStringLength) return { path, message: `contains a string longer than ${maxStringLength} characters` };
+      if (current.includes('\u0000')) return { path, message: 'contains a NUL character' };
+      if (LONE_SURROGATE.test(current)) return { path, message: 'contains text that is not valid Unicode' };
       continue;
     }
     if (current === null || typeof current !== 'object') continue;
-    if (depth >= maxDepth) return `is nested more than ${maxDepth} levels deep`;
-    const children = Array.isArray(current) ? current : Object.values(current as Record<string, unknown>);
-    if (!Array.isArray(current)) {
-      for (const key of Object.keys(current as Record<string, unknown>)) {
-        if (key.includes('\u0000')) return 'contains a NUL character in a key';
-        if (LONE_SURROGATE.test(key)) return 'contains a key that is not valid Unicode';
-      }
+    if (path.length >= maxDepth) return { path: path.slice(0, 8), message: `is nested more than ${maxDepth} levels deep` };
+    const entries: [string | number, unknown][] = Array.isArray(current) ? current.map((v, i) => [i, v]) : Object.entries(current as Record<string, unknown>);
+    keys += entries.length;
+    if (keys > maxKeys) return { path, message: `has more than ${maxKeys} values` };
+    for (const [key, child] of entries) {
+      if (typeof key === 'string' && key.includes('\u0000')) return { path, message: 'contains a NUL character in a key' };
+      if (typeof key === 'string' && LONE_SURROGATE.test(key)) return { path, message: 'contains a key that is not valid Unicode' };
+      stack.push({ value: child, path: [...path, key] });
     }
-    keys += children.length;
-    if (keys > maxKeys) return `has more than ${maxKeys} values`;
-    for (const child of children) stack.push({ value: child, depth: depth + 1 });
   }
   return null;
 }

@@ -62,7 +62,7 @@ async function publish(request: Request): Promise<Response> {
     return json(400, { error: 'invalid_json', message: 'The request body is not valid JSON.' });
   }
   const problem = jsonProblem(body, { maxDepth: MAX_JSON_DEPTH, maxKeys: 200_000 });
-  if (problem) return invalid([{ code: 'custom', path: [], message: `The request body ${problem}` }]);
+  if (problem) return invalid([{ code: 'custom', path: problem.path, message: `This value ${problem.message}` }]);
 
   const key = request.headers.get('idempotency-key')?.trim() || undefined;
   if (key !== undefined && key.length > MAX_KEY_LENGTH) {
