@@ -1,4 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { defineConfig, devices } from '@playwright/test';
 
 // Two instances of the built app on one test database: "strict" vets endpoint URLs as production
@@ -9,13 +11,18 @@ export const DEV_PORT = Number(process.env.E2E_DEV_PORT ?? 3102);
 
 const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 
-const server = (port: number, env: Record<string, string>, flags: string) => ({
+/** Where the servers' output is copied (scripts/start.ts, KAZINEX_LOG_FILE) for the spec that reads the logs. */
+export const SERVER_LOG_DIR = process.env.E2E_SERVER_LOG_DIR ?? path.join(tmpdir(), `kazinex-e2e-logs-${STRICT_PORT}-${DEV_PORT}`);
+export const serverLogFile = (name: 'strict' | 'dev') => path.join(SERVER_LOG_DIR, `${name}.log`);
+mkdirSync(SERVER_LOG_DIR, { recursive: true });
+
+const server = (name: 'strict' | 'dev', port: number, env: Record<string, string>, flags: string) => ({
   command: `node_modules/.bin/tsx scripts/start.ts --no-build ${flags}`.trim(),
   url: `http://127.0.0.1:${port}/sign-in`,
   reuseExistingServer: false,
   timeout: 120_000,
   stdout: 'pipe' as const,
-  env: { ...(process.env as Record<string, string>), PORT: String(port), ...env },
+  env: { ...(process.env as Record<string, string>), PORT: String(port), KAZINEX_LOG_FILE: serverLogFile(name), ...env },
 });
 
 export default defineConfig({
@@ -37,9 +44,11 @@ export default defineConfig({
   projects: [
     { name: 'strict', testMatch: /strict\/.*\.spec\.ts/, use: { baseURL: `http://127.0.0.1:${STRICT_PORT}` } },
     { name: 'dev', testMatch: /dev\/.*\.spec\.ts/, use: { baseURL: `http://127.0.0.1:${DEV_PORT}` } },
+    // Reads both servers' logs after every other spec has sent its hostile input.
+    { name: 'logs', testMatch: /logs\/.*\.spec\.ts/, dependencies: ['strict', 'dev'] },
   ],
   webServer: [
-    server(STRICT_PORT, { WEBHOOKS_ALLOW_PRIVATE_URLS: 'false' }, '--no-worker'),
-    server(DEV_PORT, { WEBHOOKS_ALLOW_PRIVATE_URLS: 'true', WEBHOOKS_RETRY_SCHEDULE: '1' }, ''),
+    server('strict', STRICT_PORT, { WEBHOOKS_ALLOW_PRIVATE_URLS: 'false' }, '--no-worker'),
+    server('dev', DEV_PORT, { WEBHOOKS_ALLOW_PRIVATE_URLS: 'true', WEBHOOKS_RETRY_SCHEDULE: '1' }, ''),
   ],
 });

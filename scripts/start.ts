@@ -7,7 +7,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runMigrations } from '@/db/migrate';
 import { DEMO_MEMBER, seedDemo } from '@/db/seed';
@@ -53,6 +53,23 @@ function run(command: string, argv: string[], env: NodeJS.ProcessEnv): Promise<n
 }
 
 const bin = (name: string) => path.join(root, 'node_modules', '.bin', name);
+
+/** KAZINEX_LOG_FILE: a copy of the web app's and the worker's output, e.g. for tests that read the logs. */
+const logCopy = process.env.KAZINEX_LOG_FILE ? createWriteStream(process.env.KAZINEX_LOG_FILE, { flags: 'w' }) : undefined;
+
+function spawnLogged(command: string, argv: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  if (!logCopy) return spawn(command, argv, { cwd: root, env, stdio: 'inherit' });
+  const child = spawn(command, argv, { cwd: root, env, stdio: ['inherit', 'pipe', 'pipe'] });
+  child.stdout!.on('data', (chunk: Buffer) => {
+    process.stdout.write(chunk);
+    logCopy.write(chunk);
+  });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    process.stderr.write(chunk);
+    logCopy.write(chunk);
+  });
+  return child;
+}
 
 /** The app needs a build when none exists or a source file changed since the last one. */
 function needsBuild(): boolean {
@@ -113,20 +130,18 @@ async function main() {
   }
 
   const env = { ...process.env, NODE_ENV: 'production' as const, AUTH_TRUST_HOST: 'true' };
-  const children: ChildProcess[] = [
-    spawn(bin('next'), ['start', '-p', String(port)], { cwd: root, env, stdio: 'inherit' }),
-  ];
+  const children: ChildProcess[] = [spawnLogged(bin('next'), ['start', '-p', String(port)], env)];
   if (!args.has('--no-worker')) {
     // A larger young generation cuts the worker's garbage-collection time under load (≈ 10 % more deliveries/s).
     const workerEnv = { ...env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-semi-space-size=64`.trim() };
-    children.push(spawn(bin('tsx'), ['worker/index.ts'], { cwd: root, env: workerEnv, stdio: 'inherit' }));
+    children.push(spawnLogged(bin('tsx'), ['worker/index.ts'], workerEnv));
   }
 
   console.log(`
 Kazinex Webhooks is starting at http://localhost:${port}
   Org Admin:         ${adminEmail} / ${adminPassword}
   Member:            ${DEMO_MEMBER.email} / ${DEMO_MEMBER.password}
-  Events API token:  ${process.env.KAZINEX_SERVICE_TOKEN}
+  Events API token:  ${database ? process.env.KAZINEX_SERVICE_TOKEN : 'KAZINEX_SERVICE_TOKEN (as configured; not printed)'}
 Press Ctrl-C to stop.
 `);
 
