@@ -6,6 +6,13 @@
 
 export const HOSTILE_DATA_MARKER = 'hostile-event-data-7d1f3c';
 
+/** Markers the end-to-end specs put into secrets, answers and passwords; the log check looks for them. */
+export const LOGGED_NOWHERE = {
+  webhookSecret: 'wh_log_check_secret_4c8e1a0b9d',
+  receiverBody: 'receiver-answer-marker-51ab7e',
+  wrongPassword: 'wrong-password-marker-9e2d4c',
+};
+
 export type HostileRequest = {
   name: string;
   /** The raw request body. */
@@ -146,7 +153,6 @@ export function hostileEventRequests(ids: Ids): HostileRequest[] {
 
   cases.push(
     { name: 'Idempotency-Key of 256 characters', body: valid, headers: { 'idempotency-key': 'k'.repeat(256) }, status: 422 },
-    { name: 'Idempotency-Key with a DEL character', body: valid, headers: { 'idempotency-key': 'key\u007f1' }, status: 422 },
     { name: 'a body over 10 MB', body: JSON.stringify(event(ids, { data: { ...validData, pad: 'x'.repeat(10 * 1024 * 1024) } })), status: 413 },
   );
   return cases;
