@@ -1,4 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { defineConfig, devices } from '@playwright/test';
 
 import { DEV_PORT, OIDC_CLIENT, OIDC_PORT, OPS_PORT, origin, SSO_PORT, ssoOrigin, STRICT_PORT } from './tests/e2e/ports';
@@ -12,13 +14,18 @@ export { DEV_PORT, STRICT_PORT };
 
 const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 
-const server = (port: number, env: Record<string, string>, flags: string) => ({
+/** Where the servers' output is copied (scripts/start.ts, KAZINEX_LOG_FILE) for the spec that reads the logs. */
+export const SERVER_LOG_DIR = process.env.E2E_SERVER_LOG_DIR ?? path.join(tmpdir(), `kazinex-e2e-logs-${STRICT_PORT}-${DEV_PORT}`);
+export const serverLogFile = (name: 'strict' | 'dev' | 'sso') => path.join(SERVER_LOG_DIR, `${name}.log`);
+mkdirSync(SERVER_LOG_DIR, { recursive: true });
+
+const server = (name: 'strict' | 'dev' | 'sso', port: number, env: Record<string, string>, flags: string) => ({
   command: `node_modules/.bin/tsx scripts/start.ts --no-build ${flags}`.trim(),
   url: `http://127.0.0.1:${port}/sign-in`,
   reuseExistingServer: false,
   timeout: 120_000,
   stdout: 'pipe' as const,
-  env: { ...(process.env as Record<string, string>), PORT: String(port), ...env },
+  env: { ...(process.env as Record<string, string>), PORT: String(port), KAZINEX_LOG_FILE: serverLogFile(name), ...env },
 });
 
 export default defineConfig({
@@ -43,11 +50,13 @@ export default defineConfig({
     { name: 'sso', testMatch: /sso\/.*\.spec\.ts/, use: { baseURL: ssoOrigin() } },
     { name: 'fresh', testMatch: /e2e\/fresh\/.*\.spec\.ts/ },
     { name: 'ops', testMatch: /ops\/.*\.spec\.ts/, use: { baseURL: origin(OPS_PORT) } },
+    // Reads the servers' logs after every other spec has sent its hostile input.
+    { name: 'logs', testMatch: /logs\/.*\.spec\.ts/, dependencies: ['strict', 'dev', 'sso'] },
   ],
   webServer: [
-    server(STRICT_PORT, { WEBHOOKS_ALLOW_PRIVATE_URLS: 'false' }, '--no-worker'),
+    server('strict', STRICT_PORT, { WEBHOOKS_ALLOW_PRIVATE_URLS: 'false' }, '--no-worker'),
     // Its worker's health and metrics listen on a free port, so parallel runs never collide.
-    server(DEV_PORT, { WEBHOOKS_ALLOW_PRIVATE_URLS: 'true', WEBHOOKS_RETRY_SCHEDULE: '1', WORKER_HEALTH_PORT: '0' }, ''),
+    server('dev', DEV_PORT, { WEBHOOKS_ALLOW_PRIVATE_URLS: 'true', WEBHOOKS_RETRY_SCHEDULE: '1', WORKER_HEALTH_PORT: '0' }, ''),
     {
       command: 'node_modules/.bin/tsx tests/support/oidc-provider.ts',
       url: `${origin(OIDC_PORT)}/.well-known/openid-configuration`,
@@ -63,6 +72,7 @@ export default defineConfig({
       },
     },
     server(
+      'sso',
       SSO_PORT,
       {
         WEBHOOKS_ALLOW_PRIVATE_URLS: 'false',

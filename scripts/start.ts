@@ -14,7 +14,7 @@
 import './lib/launcher-env';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
@@ -63,13 +63,24 @@ function relay(stream: Readable, source: string, level: 'info' | 'warn'): void {
 
 /** Starts a child process; in JSON mode its output goes through `relay`. */
 function startChild(command: string, argv: string[], env: NodeJS.ProcessEnv, source: string): ChildProcess {
-  const child = spawn(command, argv, { cwd: root, env, stdio: json ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
+  const piped = json || logCopy !== undefined;
+  const child = spawn(command, argv, { cwd: root, env, stdio: piped ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
+  if (logCopy) {
+    child.stdout!.on('data', (chunk: Buffer) => logCopy.write(chunk));
+    child.stderr!.on('data', (chunk: Buffer) => logCopy.write(chunk));
+  }
   if (json) {
     relay(child.stdout!, source, 'info');
     relay(child.stderr!, source, 'warn');
+  } else if (piped) {
+    child.stdout!.pipe(process.stdout, { end: false });
+    child.stderr!.pipe(process.stderr, { end: false });
   }
   return child;
 }
+
+/** KAZINEX_LOG_FILE: a copy of the web app's and the worker's output, e.g. for tests that read the logs. */
+const logCopy = process.env.KAZINEX_LOG_FILE ? createWriteStream(process.env.KAZINEX_LOG_FILE, { flags: 'w' }) : undefined;
 
 /** Demo secrets are generated once and kept in .data/secrets.json so sessions and sealed secrets survive restarts. */
 function demoSecrets(): Record<(typeof SECRET_NAMES)[number], string> {
@@ -97,6 +108,7 @@ function run(command: string, argv: string[], env: NodeJS.ProcessEnv, source: st
 }
 
 const bin = (name: string) => path.join(root, 'node_modules', '.bin', name);
+
 
 /** The app needs a build when none exists or a source file changed since the last one. */
 function needsBuild(): boolean {

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { SignInForm } from '@/components/auth/sign-in-form';
 import { SsoSignIn } from '@/components/auth/sso-sign-in';
+import { safeCallbackPath } from '@/lib/auth/callback-url';
 import { currentUser } from '@/lib/auth/session';
 import { ssoSettings } from '@/lib/auth/sso';
 
@@ -14,7 +15,7 @@ function ssoError(error: string | undefined): string | undefined {
   return 'Single sign-on did not complete. Try again, or ask your Kazinex administrator.';
 }
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string; error?: string }> }) {
+export default async function SignInPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string | string[]; error?: string }> }) {
   if (await currentUser()) redirect('/settings/webhooks');
   const { callbackUrl, error } = await searchParams;
   const ssoConfigured = ssoSettings() !== null;
@@ -31,9 +32,9 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           </p>
         ) : null}
         <div className="mt-6">
-          <SignInForm callbackUrl={callbackUrl} />
+          <SignInForm callbackUrl={safeCallbackPath(callbackUrl)} />
         </div>
-        {ssoConfigured ? <SsoSignIn callbackUrl={callbackUrl} /> : null}
+        {ssoConfigured ? <SsoSignIn callbackUrl={safeCallbackPath(callbackUrl)} /> : null}
       </div>
     </main>
   );

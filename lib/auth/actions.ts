@@ -2,21 +2,17 @@
 
 import { AuthError } from 'next-auth';
 import { z } from 'zod';
+import { DEFAULT_AFTER_SIGN_IN, safeCallbackPath } from './callback-url';
 import { signIn, signOut, TooManySignInAttempts } from './config';
 import { SSO_PROVIDER_ID, ssoSettings } from './sso';
 
 const signInSchema = z.object({
   email: z.email('Enter your email address'),
-  password: z.string().min(1, 'Enter your password'),
+  password: z.string().min(1, 'Enter your password').max(1024, 'The password can be at most 1,024 characters'),
   callbackUrl: z.string().optional(),
 });
 
 export type SignInState = { error?: string; email?: string };
-
-/** Only same-site paths are followed after sign-in. */
-function safeCallback(url: string | undefined): string {
-  return url && url.startsWith('/') && !url.startsWith('//') ? url : '/settings/webhooks';
-}
 
 export async function signInAction(_prev: SignInState, formData: FormData): Promise<SignInState> {
   const parsed = signInSchema.safeParse(Object.fromEntries(formData));
@@ -26,7 +22,7 @@ export async function signInAction(_prev: SignInState, formData: FormData): Prom
     await signIn('credentials', {
       email: parsed.data.email,
       password: parsed.data.password,
-      redirectTo: safeCallback(parsed.data.callbackUrl),
+      redirectTo: safeCallbackPath(parsed.data.callbackUrl) ?? DEFAULT_AFTER_SIGN_IN,
     });
     return {};
   } catch (err) {
@@ -44,7 +40,7 @@ export async function signInAction(_prev: SignInState, formData: FormData): Prom
 export async function ssoSignInAction(formData: FormData): Promise<void> {
   if (!ssoSettings()) return;
   const callbackUrl = formData.get('callbackUrl');
-  await signIn(SSO_PROVIDER_ID, { redirectTo: safeCallback(typeof callbackUrl === 'string' ? callbackUrl : undefined) });
+  await signIn(SSO_PROVIDER_ID, { redirectTo: safeCallbackPath(callbackUrl) ?? DEFAULT_AFTER_SIGN_IN });
 }
 
 export async function signOutAction(): Promise<void> {

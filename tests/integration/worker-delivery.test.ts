@@ -176,7 +176,7 @@ describe('sending to a vetted address only', () => {
       await deliverBatch([{ deliveryId, trigger: 'automatic' }], { ...ctx(), allowPrivate: false });
       const [refused] = await attemptsOf(deliveryId);
       expect(refused).toMatchObject({ success: false, responseStatus: null, attemptNumber: 1 });
-      expect(refused!.error).toBe('Refused to connect to 127.0.0.1: a private or reserved address');
+      expect(refused!.error).toBe('Refused to connect: 127.0.0.1 is not a public address');
       expect(connections).toBe(0);
     } finally {
       listener.close();

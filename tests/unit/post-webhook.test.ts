@@ -108,13 +108,13 @@ describe('postWebhook', () => {
     // Saving vets the https form of the URL; the receiver here speaks http, which only the send would use.
     expect(await vetEndpointUrl(url.replace('http:', 'https:'), { allowPrivate: false, resolver })).toMatchObject({ ok: true });
     const result = await post(url, 2_000, { allowPrivate: false, resolver });
-    expect(result).toMatchObject({ success: false, status: null, error: 'Refused to connect to 127.0.0.1: a private or reserved address' });
+    expect(result).toMatchObject({ success: false, status: null, error: 'Refused to connect: rebind.kazinex.invalid is not a public address' });
     expect(at('/rebound')).toHaveLength(0);
   });
 
   it('refuses a private IP literal without connecting', async () => {
     const result = await post(urlOf('/literal'), 2_000, { allowPrivate: false });
-    expect(result).toMatchObject({ success: false, status: null, error: 'Refused to connect to 127.0.0.1: a private or reserved address' });
+    expect(result).toMatchObject({ success: false, status: null, error: 'Refused to connect: 127.0.0.1 is not a public address' });
     expect(at('/literal')).toHaveLength(0);
   });
 

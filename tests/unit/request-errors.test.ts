@@ -11,9 +11,9 @@ describe('describeRequestError', () => {
     );
   });
 
-  it('shows a refused private address plainly, as the attempt error', () => {
-    expect(describeRequestError(new AddressRefusedError('169.254.169.254'), 'metadata.example.com')).toBe(
-      'Refused to connect to 169.254.169.254: a private or reserved address',
+  it('shows a refused host plainly, as the attempt error, without the address it resolved to', () => {
+    expect(describeRequestError(new AddressRefusedError('metadata.example.com', '169.254.169.254'), 'metadata.example.com')).toBe(
+      'Refused to connect: metadata.example.com is not a public address',
     );
   });
 

@@ -60,12 +60,9 @@ describe('vetEndpointUrl', () => {
     });
   });
 
-  it('refuses a host resolving to a private address, naming it', async () => {
+  it('refuses a host resolving to a private address without saying which address it resolved to', async () => {
     const vetted = await vetEndpointUrl('https://internal.example.com/hook', strict);
-    expect(vetted).toEqual({
-      ok: false,
-      error: 'The URL must be publicly accessible: internal.example.com resolves to 10.0.0.5, a private or reserved address',
-    });
+    expect(vetted).toEqual({ ok: false, error: 'The URL must be publicly accessible: internal.example.com is not a public address' });
   });
 
   it.each([
@@ -73,10 +70,8 @@ describe('vetEndpointUrl', () => {
     ['mixed6.example.com', '::ffff:127.0.0.1'],
   ])('refuses %s, which resolves to one public and one private address (%s)', async (host, privateAddress) => {
     const vetted = await vetEndpointUrl(`https://${host}/hook`, strict);
-    expect(vetted).toEqual({
-      ok: false,
-      error: `The URL must be publicly accessible: ${host} resolves to ${privateAddress}, a private or reserved address`,
-    });
+    expect(vetted).toEqual({ ok: false, error: `The URL must be publicly accessible: ${host} is not a public address` });
+    if (!vetted.ok) expect(vetted.error).not.toContain(privateAddress);
   });
 
   it.each([
@@ -94,7 +89,7 @@ describe('vetEndpointUrl', () => {
     const { resolver: spy, asked } = tableResolver({});
     const vetted = await vetEndpointUrl(url, { allowPrivate: false, resolver: spy });
     expect(vetted.ok).toBe(false);
-    if (!vetted.ok) expect(vetted.error).toContain('a private or reserved address');
+    if (!vetted.ok) expect(vetted.error).toContain('is not a public address');
     expect(asked).toEqual([]);
   });
 

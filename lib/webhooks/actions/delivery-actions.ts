@@ -18,6 +18,7 @@ export const sendTestEventAction = adminAction(z.object({ id, eventType: eventTy
 export const retryDeliveryAction = adminAction(z.object({ deliveryId: id }), async ({ deliveryId }, { organisationId }) => {
   const retried = await retryDelivery(organisationId, deliveryId);
   if (!retried) return notFound;
+  if ('refused' in retried) return { ok: false, formError: retried.refused };
   revalidatePath('/settings/webhooks', 'layout');
   return { ok: true, data: undefined };
 });

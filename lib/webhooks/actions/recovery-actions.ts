@@ -3,6 +3,7 @@
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { adminAction, notFound } from '@/lib/auth/admin-action';
+import { isStorableDate } from '@/lib/validation';
 import { reEnableWebhook, replaySkipped } from '@/lib/webhooks/manage/re-enable';
 import { retryFailedSince } from '@/lib/webhooks/manage/retry';
 import { rollSecret } from '@/lib/webhooks/manage/roll-secret';
@@ -24,11 +25,15 @@ export const replaySkippedAction = adminAction(webhookId, async ({ id }, { organ
 
 export const retryFailedSinceAction = adminAction(
   webhookId.extend({
-    since: z.iso.datetime({ offset: true, message: 'Choose a date and time' }).refine((v) => new Date(v).getTime() <= Date.now(), 'Choose a time in the past'),
+    since: z.iso
+      .datetime({ offset: true, message: 'Choose a date and time' })
+      .refine((v) => isStorableDate(new Date(v)), 'Choose a date and time')
+      .refine((v) => new Date(v).getTime() <= Date.now(), 'Choose a time in the past'),
   }),
   async ({ id, since }, { organisationId }) => {
     const count = await retryFailedSince(organisationId, id, new Date(since));
     if (count === null) return notFound;
+    if (typeof count === 'object') return { ok: false, formError: count.refused };
     revalidatePath('/settings/webhooks', 'layout');
     return { ok: true, data: { count } };
   },

@@ -1,18 +1,27 @@
 import { z } from 'zod';
+import { unsafeStringReason } from '@/lib/validation';
 import { eventTypeSchema } from './events';
+
+/** Single-line text PostgreSQL can store: no NUL, control characters or line breaks. */
+const singleLine = (label: string) => (value: string, ctx: z.RefinementCtx) => {
+  const reason = unsafeStringReason(value);
+  if (reason) ctx.addIssue({ code: 'custom', message: `${label} ${reason}` });
+};
 
 /** Rules shared by the webhook dialog (in the browser) and the server actions. */
 export const webhookName = z
   .string()
   .trim()
   .min(1, 'Enter a name')
-  .max(100, 'The name can be at most 100 characters');
+  .max(100, 'The name can be at most 100 characters')
+  .superRefine(singleLine('The name'));
 
 export const endpointUrl = z
   .string()
   .trim()
   .min(1, 'Enter the endpoint URL')
   .max(2048, 'The URL can be at most 2,048 characters')
+  .superRefine(singleLine('The URL'))
   .refine((value) => URL.canParse(value), 'Enter an absolute URL, e.g. https://your-system.com/kazinex-webhook')
   .refine((value) => !URL.canParse(value) || ['https:', 'http:'].includes(new URL(value).protocol), 'The URL must start with https://');
 
@@ -31,7 +40,7 @@ export const webhookFormSchema = z.object({
 
 /** Editing keeps the stored secret unless a new one is entered. */
 export const webhookEditFormSchema = webhookFormSchema.extend({
-  id: z.string().min(1),
+  id: z.string().min(1).max(64),
   secret: z.union([z.literal(''), webhookSecret]),
 });
 

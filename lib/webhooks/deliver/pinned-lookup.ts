@@ -13,11 +13,17 @@ import { isBlockedAddress, type ResolvedAddress, type Resolver } from '@/lib/web
 
 export const ADDRESS_REFUSED = 'ERR_ADDRESS_REFUSED';
 
-/** The attempt's error when the host resolves to an address a webhook must never reach. */
+/**
+ * The attempt's error when the host resolves to an address a webhook must never reach. The message
+ * names the host only: the resolved address would tell an Org Admin how internal names resolve.
+ */
 export class AddressRefusedError extends Error {
   readonly code = ADDRESS_REFUSED;
-  constructor(readonly address: string) {
-    super(`Refused to connect to ${address}: a private or reserved address`);
+  constructor(
+    readonly host: string,
+    readonly address: string,
+  ) {
+    super(`Refused to connect: ${host} is not a public address`);
     this.name = 'AddressRefusedError';
   }
 }
@@ -44,7 +50,7 @@ async function vettedAddresses(hostname: string, family: 0 | 4 | 6, { allowPriva
   const answer = isIP(hostname) ? [hostname] : (await resolver(hostname)).map((a) => a.address);
   // Every address is vetted, not only the one used: a mixed answer means the host is not a public endpoint.
   const refused = allowPrivate ? undefined : answer.find((address) => isBlockedAddress(address));
-  if (refused !== undefined) throw new AddressRefusedError(refused);
+  if (refused !== undefined) throw new AddressRefusedError(hostname, refused);
   // The family comes from the address itself, so the socket never gets a mislabelled one.
   const addresses = answer.map((address): ResolvedAddress => ({ address, family: isIP(address) === 6 ? 6 : 4 }));
   const usable = family === 0 ? addresses : addresses.filter((a) => a.family === family);

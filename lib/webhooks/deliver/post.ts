@@ -170,7 +170,7 @@ export function postWebhook(req: PostRequest): Promise<PostResult> {
 
     // Node connects to an IP literal without calling lookup, so a literal is vetted here.
     if (isIP(host) && !req.allowPrivate && isBlockedAddress(host)) {
-      finish({ success: false, error: describeRequestError(new AddressRefusedError(host), host) });
+      finish({ success: false, error: describeRequestError(new AddressRefusedError(host, host), host) });
       return;
     }
     send(true);

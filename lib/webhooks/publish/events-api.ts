@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { safeString, storableDateTime } from '@/lib/validation';
 import { eventTypeSchema } from '@/lib/webhooks/core/events';
 import type { PublishInput } from './publish';
 
@@ -8,10 +9,10 @@ export const MAX_EVENTS_PER_REQUEST = 1_000;
 /** One event as other Kazinex services send it: the payload's own shape, `timestamp` optional. */
 export const apiEventSchema = z.strictObject({
   event: eventTypeSchema,
-  organisation_id: z.string().min(1).max(64),
-  project_id: z.string().min(1).max(64),
+  organisation_id: safeString({ min: 1, max: 64, label: 'organisation_id' }),
+  project_id: safeString({ min: 1, max: 64, label: 'project_id' }),
   data: z.record(z.string(), z.unknown()),
-  timestamp: z.iso.datetime({ offset: true }).optional(),
+  timestamp: storableDateTime('timestamp must be an ISO 8601 date-time with an offset, between the years 1 and 9999').optional(),
 });
 
 export const apiBatchSchema = z

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { deliveryAttempts, deliveries, events, webhooks, type AttemptTrigger, type DeliveryStatus } from '@/db/schema';
+import { isRecordId, isStorableDate } from '@/lib/validation';
 
 /** Every query here takes the organisation id: an attempt of another organisation does not exist. */
 
@@ -20,12 +21,14 @@ export function encodeCursor(startedAt: Date, id: string): string {
   return Buffer.from(JSON.stringify([startedAt.toISOString(), id]), 'utf8').toString('base64url');
 }
 
+/** A cursor is client input: one whose time PostgreSQL cannot store or whose id is not an id is no cursor. */
 export function decodeCursor(cursor: string): { startedAt: Date; id: string } | null {
+  if (cursor.length > 200) return null;
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (!Array.isArray(value) || value.length !== 2 || typeof value[0] !== 'string' || typeof value[1] !== 'string') return null;
     const startedAt = new Date(value[0]);
-    return Number.isNaN(startedAt.getTime()) ? null : { startedAt, id: value[1] };
+    return isStorableDate(startedAt) && isRecordId(value[1]) ? { startedAt, id: value[1] } : null;
   } catch {
     return null;
   }

@@ -4,6 +4,7 @@ import { eventCatalogue } from '@/lib/webhooks/core/events';
 import { createTestOrg, testDb, type TestOrg } from '../../support/db';
 import { verifyWithTutorialPython } from '../../support/python-verify';
 import { startReceiver, type Receiver } from '../../support/receiver';
+import { watchCspViolations } from '../csp';
 import { createWebhook, openWebhooks, signIn, subscribe } from '../support';
 
 // The Org Admin tutorial, Steps 2 to 7, against a real receiver on loopback and the real worker.
@@ -30,6 +31,7 @@ async function sendTestEvent(page: import('@playwright/test').Page, type: string
 }
 
 test('the tutorial end to end: test event, signature, Delivery Log, failure and Retry', async ({ page }) => {
+  const cspViolations = await watchCspViolations(page);
   await signIn(page, org.admin);
   await openWebhooks(page);
   const hookUrl = `${receiver.url}/kazinex-webhook`;
@@ -124,9 +126,13 @@ test('the tutorial end to end: test event, signature, Delivery Log, failure and 
   // The webhooks list shows the last delivery's status and time.
   await page.goto('/settings/webhooks');
   await expect(page.getByRole('row', { name: /ERP Integration — Workflow Events/ })).toContainText('success');
+
+  // Every page and dialog of the walk worked under the Content-Security-Policy.
+  expect(cspViolations).toEqual([]);
 });
 
 test('the Delivery Log filters by status and event type', async ({ page }) => {
+  const cspViolations = await watchCspViolations(page);
   await signIn(page, org.admin);
   receiver.reply((req) => (req.headers['x-kazinex-event'] === 'transmittal.issued' ? { status: 503 } : { status: 204 }));
   const webhookId = await createWebhook(page, { name: 'Filter check', url: `${receiver.url}/filters`, secret: SECRET });
@@ -166,4 +172,5 @@ test('the Delivery Log filters by status and event type', async ({ page }) => {
   await expect(page).toHaveURL(/event=transmittal\.issued/);
   await expect(log.getByRole('row')).toHaveCount(2);
   await expect(log).toContainText('503');
+  expect(cspViolations).toEqual([]);
 });

@@ -7,11 +7,13 @@
 import { getDb } from '@/db/client';
 import { hasServiceToken } from '@/lib/api/service-token';
 import { env } from '@/lib/env';
-import { componentLog, logUnexpected } from '@/lib/observability/log';
+import { componentLog } from '@/lib/observability/log';
 import { countPublished } from '@/lib/observability/metrics';
 import { apiBatchSchema, apiEventSchema, toPublishInput } from '@/lib/webhooks/publish/events-api';
 import { claimIdempotencyKey, findIdempotentAnswer, requestHash, type StoredAnswer } from '@/lib/webhooks/publish/idempotency';
 import { publishEvents, type PublishIssue } from '@/lib/webhooks/publish/publish';
+import { reportUnexpected, unexpectedMessage } from '@/lib/errors';
+import { jsonProblem, readBodyWithin, unsafeStringReason } from '@/lib/validation';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
@@ -36,26 +38,41 @@ function replay(stored: StoredAnswer & { requestHash: string }, hash: string): R
 class KeyAlreadyClaimed extends Error {}
 
 const logger = componentLog('web').child({ route: 'POST /api/v1/events' });
+/** Deeper than any event's `data` needs, far shallower than what overflows JSON.stringify's stack. */
+const MAX_JSON_DEPTH = 64;
 
 export async function POST(request: Request): Promise<Response> {
+  try {
+    return await publish(request);
+  } catch (err) {
+    const errorId = reportUnexpected(err, { route: 'POST /api/v1/events' });
+    return json(500, { error: 'internal_error', message: unexpectedMessage(errorId), error_id: errorId });
+  }
+}
+
+async function publish(request: Request): Promise<Response> {
   if (!hasServiceToken(request.headers.get('authorization'), env().KAZINEX_SERVICE_TOKEN)) {
     return json(401, { error: 'unauthorized', message: 'Send Authorization: Bearer <KAZINEX_SERVICE_TOKEN>.' }, { 'WWW-Authenticate': 'Bearer' });
   }
   const tooLarge = () => json(413, { error: 'payload_too_large', message: `The request body can be at most ${MAX_BODY_BYTES} bytes.` });
-  if (Number(request.headers.get('content-length') ?? 0) > MAX_BODY_BYTES) return tooLarge();
-  const raw = await request.text();
-  if (Buffer.byteLength(raw) > MAX_BODY_BYTES) return tooLarge();
+  const read = await readBodyWithin(request, MAX_BODY_BYTES);
+  if (!read.ok) return tooLarge();
+  const raw = read.text;
   let body: unknown;
   try {
     body = JSON.parse(raw);
   } catch {
     return json(400, { error: 'invalid_json', message: 'The request body is not valid JSON.' });
   }
+  const problem = jsonProblem(body, { maxDepth: MAX_JSON_DEPTH, maxKeys: 200_000 });
+  if (problem) return invalid([{ code: 'custom', path: problem.path, message: `This value ${problem.message}` }]);
 
   const key = request.headers.get('idempotency-key')?.trim() || undefined;
   if (key !== undefined && key.length > MAX_KEY_LENGTH) {
     return invalid([{ code: 'too_big', path: ['Idempotency-Key'], message: `Use at most ${MAX_KEY_LENGTH} characters` }]);
   }
+  const keyProblem = key === undefined ? null : unsafeStringReason(key);
+  if (keyProblem) return invalid([{ code: 'custom', path: ['Idempotency-Key'], message: `The Idempotency-Key ${keyProblem}` }]);
   const hash = requestHash(raw);
   if (key) {
     const stored = await findIdempotentAnswer(key);
@@ -88,7 +105,7 @@ export async function POST(request: Request): Promise<Response> {
       const stored = await findIdempotentAnswer(key);
       if (stored) return replay(stored, hash);
     }
-    const errorId = logUnexpected(logger, err, 'publishing events failed');
+    const errorId = reportUnexpected(err, { route: 'POST /api/v1/events' });
     return json(500, { error: 'internal_error', message: 'The events could not be stored; nothing was stored. Send the request again.', error_id: errorId });
   }
 }

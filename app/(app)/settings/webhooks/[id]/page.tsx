@@ -20,6 +20,7 @@ import { getWebhookHealth, type WebhookHealthSummary } from '@/lib/webhooks/read
 import { getWebhook, listSubscriptions } from '@/lib/webhooks/read/webhook-list';
 import { listDeliveryAttempts } from '@/lib/webhooks/read/delivery-log';
 import { eventTypeSchema } from '@/lib/webhooks/core/events';
+import { isRecordId } from '@/lib/validation';
 import type { Webhook } from '@/db/schema';
 
 export const metadata: Metadata = { title: 'Webhook' };
@@ -36,6 +37,7 @@ export default async function WebhookPage({ params, searchParams }: { params: Pr
   const admin = await requireOrgAdmin();
   if (!admin) return <RoleNeeded />;
   const { id } = await params;
+  if (!isRecordId(id)) notFound();
   const query = await searchParams;
   const webhook = await getWebhook(admin.organisationId, id);
   if (!webhook) notFound();

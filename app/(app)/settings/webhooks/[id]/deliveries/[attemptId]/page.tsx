@@ -9,6 +9,7 @@ import { requireOrgAdmin } from '@/lib/auth/session';
 import { formatDateTime, formatDuration } from '@/lib/format';
 import { getDeliveryAttempt } from '@/lib/webhooks/read/delivery-log';
 import { getWebhook } from '@/lib/webhooks/read/webhook-list';
+import { isRecordId } from '@/lib/validation';
 
 export const metadata: Metadata = { title: 'Delivery' };
 
@@ -43,6 +44,7 @@ export default async function DeliveryAttemptPage({ params }: { params: Promise<
   const admin = await requireOrgAdmin();
   if (!admin) return <RoleNeeded />;
   const { id, attemptId } = await params;
+  if (!isRecordId(id) || !isRecordId(attemptId)) notFound();
   const [webhook, detail] = await Promise.all([getWebhook(admin.organisationId, id), getDeliveryAttempt(admin.organisationId, attemptId)]);
   if (!webhook || !detail || detail.attempt.webhookId !== webhook.id) notFound();
   const { attempt, request, response, attempts } = detail;
