@@ -15,7 +15,7 @@ export type HealthCheck = () => Promise<{ ok: true } | { ok: false; reason: stri
  * Answers within a second: the database check has its own connection and time limit.
  */
 export function createHealthServer(opts: { databaseUrl: string; fetching: HealthCheck; logger: Logger }): Server {
-  let lastFailing = '';
+  let lastFailing = '{}';
   return createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' && req.method !== 'HEAD') {

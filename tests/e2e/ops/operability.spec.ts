@@ -114,6 +114,8 @@ async function sendTestEvent(page: Page, expected: 'success' | 'failed') {
 }
 
 test.beforeAll(async () => {
+  // Starting PostgreSQL, the web app and the worker takes a while on a busy machine.
+  test.setTimeout(180_000);
   dir = mkdtempSync(path.join(tmpdir(), 'kazinex-ops-'));
   chmodSync(dir, 0o755);
   pgOptions = { dataDir: path.join(dir, 'data'), port: await freePort(), database: 'kazinex_ops', persistent: true };
