@@ -22,7 +22,8 @@ const server = (name: 'strict' | 'dev', port: number, env: Record<string, string
   reuseExistingServer: false,
   timeout: 120_000,
   stdout: 'pipe' as const,
-  env: { ...(process.env as Record<string, string>), PORT: String(port), KAZINEX_LOG_FILE: serverLogFile(name), ...env },
+  // Without colours, so the log check can tell a raw control character from a terminal colour code.
+  env: { ...(process.env as Record<string, string>), PORT: String(port), KAZINEX_LOG_FILE: serverLogFile(name), FORCE_COLOR: '0', NO_COLOR: '1', ...env },
 });
 
 export default defineConfig({
@@ -42,10 +43,12 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: 'strict', testMatch: /strict\/.*\.spec\.ts/, use: { baseURL: `http://127.0.0.1:${STRICT_PORT}` } },
-    { name: 'dev', testMatch: /dev\/.*\.spec\.ts/, use: { baseURL: `http://127.0.0.1:${DEV_PORT}` } },
-    // Reads both servers' logs after every other spec has sent its hostile input.
-    { name: 'logs', testMatch: /logs\/.*\.spec\.ts/, dependencies: ['strict', 'dev'] },
+    // "capture" checks that the servers' output is being copied; its teardown, "logs", reads both logs once
+    // every strict and dev spec has sent its hostile input, whether or not those specs passed.
+    { name: 'capture', testMatch: /logs\/capture\.setup\.ts/, teardown: 'logs' },
+    { name: 'strict', testMatch: /strict\/.*\.spec\.ts/, dependencies: ['capture'], use: { baseURL: `http://127.0.0.1:${STRICT_PORT}` } },
+    { name: 'dev', testMatch: /dev\/.*\.spec\.ts/, dependencies: ['capture'], use: { baseURL: `http://127.0.0.1:${DEV_PORT}` } },
+    { name: 'logs', testMatch: /logs\/.*\.spec\.ts/ },
   ],
   webServer: [
     server('strict', STRICT_PORT, { WEBHOOKS_ALLOW_PRIVATE_URLS: 'false' }, '--no-worker'),
