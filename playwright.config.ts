@@ -25,7 +25,8 @@ const server = (name: 'strict' | 'dev' | 'sso', port: number, env: Record<string
   reuseExistingServer: false,
   timeout: 120_000,
   stdout: 'pipe' as const,
-  env: { ...(process.env as Record<string, string>), PORT: String(port), KAZINEX_LOG_FILE: serverLogFile(name), ...env },
+  // Without colours, so the log check can tell a raw control character from a terminal colour code.
+  env: { ...(process.env as Record<string, string>), PORT: String(port), KAZINEX_LOG_FILE: serverLogFile(name), FORCE_COLOR: '0', NO_COLOR: '1', ...env },
 });
 
 export default defineConfig({
@@ -45,13 +46,15 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: 'strict', testMatch: /strict\/.*\.spec\.ts/, use: { baseURL: `http://127.0.0.1:${STRICT_PORT}` } },
-    { name: 'dev', testMatch: /dev\/.*\.spec\.ts/, use: { baseURL: `http://127.0.0.1:${DEV_PORT}` } },
-    { name: 'sso', testMatch: /sso\/.*\.spec\.ts/, use: { baseURL: ssoOrigin() } },
+    // "capture" checks that the servers' output is being copied; its teardown, "logs", reads the logs once
+    // every strict, dev and sso spec has sent its hostile input, whether or not those specs passed.
+    { name: 'capture', testMatch: /logs\/capture\.setup\.ts/, teardown: 'logs' },
+    { name: 'strict', testMatch: /strict\/.*\.spec\.ts/, dependencies: ['capture'], use: { baseURL: `http://127.0.0.1:${STRICT_PORT}` } },
+    { name: 'dev', testMatch: /dev\/.*\.spec\.ts/, dependencies: ['capture'], use: { baseURL: `http://127.0.0.1:${DEV_PORT}` } },
+    { name: 'sso', testMatch: /sso\/.*\.spec\.ts/, dependencies: ['capture'], use: { baseURL: ssoOrigin() } },
     { name: 'fresh', testMatch: /e2e\/fresh\/.*\.spec\.ts/ },
     { name: 'ops', testMatch: /ops\/.*\.spec\.ts/, use: { baseURL: origin(OPS_PORT) } },
-    // Reads the servers' logs after every other spec has sent its hostile input.
-    { name: 'logs', testMatch: /logs\/.*\.spec\.ts/, dependencies: ['strict', 'dev', 'sso'] },
+    { name: 'logs', testMatch: /logs\/.*\.spec\.ts/ },
   ],
   webServer: [
     server('strict', STRICT_PORT, { WEBHOOKS_ALLOW_PRIVATE_URLS: 'false' }, '--no-worker'),
