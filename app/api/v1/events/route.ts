@@ -106,6 +106,6 @@ async function publish(request: Request): Promise<Response> {
       if (stored) return replay(stored, hash);
     }
     const errorId = reportUnexpected(err, { route: 'POST /api/v1/events' });
-    return json(500, { error: 'internal_error', message: 'The events could not be stored; nothing was stored. Send the request again.', error_id: errorId });
+    return json(500, { error: 'internal_error', message: `Nothing was stored; send the request again. ${unexpectedMessage(errorId)}`, error_id: errorId });
   }
 }
