@@ -28,7 +28,7 @@ afterAll(async () => {
   await closeDb();
 });
 
-describe('crash safety', () => {
+describe('crash safety', { timeout: 90_000 }, () => {
   it('a worker killed with SIGKILL mid-attempt loses no delivery: a new worker finishes all, never with a different body', async () => {
     const first = await startWorker(WORKER_ENV);
     workers.push(first);
