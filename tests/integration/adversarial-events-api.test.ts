@@ -5,7 +5,7 @@ import { closeDb, getDb } from '@/db/client';
 import { env } from '@/lib/env';
 import { closePublisher } from '@/lib/webhooks/queue/boss';
 import { callEventsApi } from '../support/events-api';
-import { createOrganisation, createWebhook } from '../support/fixtures';
+import { createOrganisation, createWebhook, UNREACHABLE_LOOPBACK } from '../support/fixtures';
 import { hostileEventRequests } from '../support/hostile-events';
 
 /** Everything a publish could store: events, their deliveries, queued jobs and idempotency keys. */
@@ -21,7 +21,7 @@ let ids: { organisationId: string; projectId: string };
 beforeAll(async () => {
   ids = await createOrganisation('Hostile Events Ltd');
   // A subscribed webhook, so a request that slipped through would also create deliveries and jobs.
-  await createWebhook(ids.organisationId, { url: 'https://93.184.215.14/hook', events: ['workflow.completed'] });
+  await createWebhook(ids.organisationId, { url: UNREACHABLE_LOOPBACK, events: ['workflow.completed'] });
 });
 
 afterAll(async () => {

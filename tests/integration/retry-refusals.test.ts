@@ -5,7 +5,7 @@ import { deliveries, webhooks, type DeliveryStatus } from '@/db/schema';
 import { closePublisher } from '@/lib/webhooks/queue/boss';
 import { retryDelivery, retryFailedSince } from '@/lib/webhooks/manage/retry';
 import { deliveryById, jobsFor } from '../support/deliveries';
-import { createOrganisation, createWebhook } from '../support/fixtures';
+import { createOrganisation, createWebhook, UNREACHABLE_LOOPBACK } from '../support/fixtures';
 import { unqueuedDelivery } from '../support/unqueued';
 
 afterAll(async () => {
@@ -15,7 +15,7 @@ afterAll(async () => {
 
 async function deliveryIn(status: DeliveryStatus, webhook: { active?: boolean; disabledReason?: string } = {}) {
   const org = await createOrganisation('Retry Refusals Ltd');
-  const { id: webhookId } = await createWebhook(org.organisationId, { url: 'https://93.184.215.14/hook', active: webhook.active ?? true });
+  const { id: webhookId } = await createWebhook(org.organisationId, { url: UNREACHABLE_LOOPBACK, active: webhook.active ?? true });
   if (webhook.disabledReason) await getDb().update(webhooks).set({ disabledReason: webhook.disabledReason, disabledAt: new Date() }).where(eq(webhooks.id, webhookId));
   const deliveryId = await unqueuedDelivery(org, webhookId);
   await getDb().update(deliveries).set({ status, attemptCount: status === 'pending' ? 0 : 1 }).where(eq(deliveries.id, deliveryId));

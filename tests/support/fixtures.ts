@@ -14,6 +14,12 @@ export async function createOrganisation(name = 'Test Engineering Ltd') {
   return { organisationId, projectId };
 }
 
+/**
+ * An endpoint for webhooks whose deliveries a test never wants made: loopback, where nothing listens.
+ * Jobs a test leaves queued may be run by a later worker of the suite; they must not leave the machine.
+ */
+export const UNREACHABLE_LOOPBACK = 'http://127.0.0.1:9/unreachable';
+
 export async function createWebhook(
   organisationId: string,
   opts: { url: string; secret?: string; active?: boolean; events?: EventType[]; name?: string },
