@@ -196,10 +196,8 @@ async function main() {
   }
 
   const health = `  Health, metrics:   http://localhost:${port}/api/health, /api/metrics (the worker's: see its "worker ready" line)`;
-  if (json) {
-    // Log lines are collected and kept: no password or token in them.
-    logger.info({ address: `http://localhost:${port}`, demo }, `Kazinex Webhooks is starting at http://localhost:${port}`);
-  } else if (demo) {
+  if (demo) {
+    // Asked for with KAZINEX_DEMO: the demo's sign-in details are printed for people, in any log format.
     process.stdout.write(`
 Kazinex Webhooks is starting at http://localhost:${port}
   Org Admin:         ${adminEmail} / ${adminPassword}
@@ -209,6 +207,9 @@ ${health}
 Press Ctrl-C to stop.
 
 `);
+  } else if (json) {
+    // Log lines are collected and kept: no password or token in them.
+    logger.info({ address: `http://localhost:${port}` }, `Kazinex Webhooks is starting at http://localhost:${port}`);
   } else {
     process.stdout.write(`
 Kazinex Webhooks is starting at http://localhost:${port}
