@@ -12,7 +12,7 @@ test('the logs of the web apps and the worker were captured', () => {
   for (const name of ['strict', 'dev'] as const) expect(existsSync(serverLogFile(name)), name).toBe(true);
   const { strict, dev } = logs();
   expect(strict).toContain('Ready');
-  expect(dev).toContain('[worker] ready');
+  expect(dev).toMatch(/"component":"worker"[^\n]*"msg":"worker ready/);
 });
 
 test('no secret, token, password, event data, query parameter or raw control character reaches a log', () => {
