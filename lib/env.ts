@@ -32,6 +32,9 @@ const envSchema = z.object({
   WEBHOOKS_JOB_EXPIRE_SECONDS: z.coerce.number().int().min(2).max(3600).optional(),
   /** How often a worker looks for expired jobs (those of a worker that died). */
   WEBHOOKS_WORKER_SUPERVISE_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
+  /** Management API: requests one API key may make per window (a fixed window counted in PostgreSQL). */
+  API_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  API_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
 });
 
 export type Env = z.infer<typeof envSchema>;

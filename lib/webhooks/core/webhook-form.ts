@@ -46,6 +46,11 @@ export const subscriptionRemovalSchema = z.object({ id: z.string().min(1).max(64
 
 export const webhookActiveSchema = z.object({ id: z.string().min(1).max(64), active: z.boolean() });
 
+/** *Retry failed since …*: a moment in the past. */
+export const retrySinceSchema = z.iso
+  .datetime({ offset: true, message: 'Choose a date and time' })
+  .refine((v) => new Date(v).getTime() <= Date.now(), 'Choose a time in the past');
+
 export type WebhookFormValues = z.input<typeof webhookFormSchema>;
 export type WebhookForm = z.output<typeof webhookFormSchema>;
 export type WebhookEditForm = z.output<typeof webhookEditFormSchema>;
