@@ -47,10 +47,12 @@ export function notesOf(s: SchemaNode): string {
   };
   add(base.enum, `one of ${(base.enum ?? []).map((v) => JSON.stringify(v)).join(', ')}`);
   add(base.format, `format ${base.format}`);
-  add(base.minLength, `at least ${base.minLength} characters`);
-  add(base.maxLength, `at most ${base.maxLength} characters`);
-  add(base.minimum, `≥ ${base.minimum}`);
-  add(base.maximum, `≤ ${base.maximum}`);
+  const chars = (n?: number) => `${n} character${n === 1 ? '' : 's'}`;
+  add(base.minLength, `at least ${chars(base.minLength)}`);
+  add(base.maxLength, `at most ${chars(base.maxLength)}`);
+  // zod states JavaScript's safe-integer range on every integer: not worth a reader's attention.
+  add(Math.abs(base.minimum ?? Infinity) < Number.MAX_SAFE_INTEGER ? base.minimum : undefined, `≥ ${base.minimum}`);
+  add(Math.abs(base.maximum ?? Infinity) < Number.MAX_SAFE_INTEGER ? base.maximum : undefined, `≤ ${base.maximum}`);
   add(base.maxItems, `at most ${base.maxItems} items`);
   add(base.minItems, `at least ${base.minItems} items`);
   add(s.default, `default ${JSON.stringify(s.default)}`);
