@@ -24,15 +24,13 @@ export type ProblemType = keyof typeof problemTypes;
 /** One zod-style issue: where and what. */
 export const issueSchema = z.object({ code: z.string(), path: z.array(z.union([z.string(), z.number()])), message: z.string() }).loose();
 
-export const problemSchema = z
-  .object({
-    type: z.string().describe('A link to this kind of problem in the API Reference'),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string().optional(),
-    issues: z.array(issueSchema).optional().describe('What is wrong with the input, one entry per field or rule'),
-  })
-;
+export const problemSchema = z.object({
+  type: z.string().describe('A link to this kind of problem in the API Reference'),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string().optional(),
+  issues: z.array(issueSchema).optional().describe('What is wrong with the input, one entry per field or rule'),
+});
 
 export type Issue = z.infer<typeof issueSchema>;
 

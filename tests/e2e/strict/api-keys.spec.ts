@@ -19,6 +19,7 @@ test.beforeAll(async () => {
 test.afterAll(() => database.close());
 
 test('an Org Admin creates an API key, copies it from the page, uses it, and revokes it', async ({ page, context, request }) => {
+  test.slow(); // three page visits and a dialog round trip on each side of the API calls
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await signIn(page, org.admin);
   await page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'API Keys' }).click();
