@@ -14,10 +14,14 @@ export type Transaction = Database;
 /** Connections in a process's pool. */
 export const POOL_SIZE = 10;
 
-const globalForDb = globalThis as unknown as { kazinexDb?: { db: Database; sql: postgres.Sql } };
+const globalForDb = globalThis as unknown as { kazinexDb?: { db: Database; sql: postgres.Sql }; kazinexDbClients?: WeakMap<Database, postgres.Sql> };
 
-/** The postgres.js client behind each handle made here: the pool's, or a transaction's own connection. */
-const clients = new WeakMap<Database, postgres.Sql>();
+/**
+ * The postgres.js client behind each handle made here: the pool's, or a transaction's own connection.
+ * Kept beside the pool on globalThis: a production build can hold this module more than once (one
+ * copy per bundle layer), and a handle made by one copy must be found by the others.
+ */
+const clients = (globalForDb.kazinexDbClients ??= new WeakMap<Database, postgres.Sql>());
 
 function handle(sql: postgres.Sql): Database {
   const db = drizzle(sql);
