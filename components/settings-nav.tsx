@@ -3,7 +3,11 @@
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 
-const items = [{ href: '/settings/webhooks', label: 'Webhooks' }];
+const items = [
+  { href: '/settings/webhooks', label: 'Webhooks' },
+  { href: '/settings/api-keys', label: 'API Keys' },
+  { href: '/settings/api-reference', label: 'API Reference' },
+];
 
 export function SettingsNav() {
   const pathname = usePathname();

@@ -280,6 +280,32 @@ export const idempotencyKeys = pgTable(
   (t) => [index('idempotency_keys_created_idx').on(t.createdAt)],
 );
 
+/**
+ * Management API keys (SPEC §11): only the SHA-256 of the key is stored; the key itself is shown
+ * once. The fixed-window counters of the per-key rate limit live on the row, so every web instance
+ * counts against the same number and authenticating and counting are one statement.
+ */
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: text('id').primaryKey(),
+    organisationId: text('organisation_id')
+      .notNull()
+      .references(() => organisations.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    /** The key's first characters, to tell keys apart in the list. */
+    prefix: text('prefix').notNull(),
+    keyHash: text('key_hash').notNull(),
+    createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    rateWindowStart: timestamp('rate_window_start', { withTimezone: true }),
+    rateWindowCount: integer('rate_window_count').notNull().default(0),
+  },
+  (t) => [uniqueIndex('api_keys_key_hash_idx').on(t.keyHash), index('api_keys_organisation_idx').on(t.organisationId)],
+);
+
 export type Organisation = typeof organisations.$inferSelect;
 export type Project = typeof projects.$inferSelect;
 export type User = typeof users.$inferSelect;
@@ -293,3 +319,4 @@ export type DeliveryStatus = (typeof deliveryStatusEnum.enumValues)[number];
 export type DeliveryAttempt = typeof deliveryAttempts.$inferSelect;
 export type AttemptTrigger = (typeof attemptTriggerEnum.enumValues)[number];
 export type IdempotencyKey = typeof idempotencyKeys.$inferSelect;
+export type ApiKey = typeof apiKeys.$inferSelect;

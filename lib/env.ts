@@ -37,6 +37,9 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** The worker's /health and /metrics port; unset: 9464, or a free port if that one is taken. 0: a free port. */
   WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+  /** Management API: requests one API key may make per window (a fixed window counted in PostgreSQL). */
+  API_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  API_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -18,7 +18,7 @@ function randomBytes20(): Buffer {
 }
 
 /** Prefixed random id such as `wh_3k9x…`: 20 base-36 characters, about 103 bits. */
-export function newId(prefix: 'org' | 'proj' | 'usr' | 'wh' | 'evt' | 'dlv' | 'att'): string {
+export function newId(prefix: 'org' | 'proj' | 'usr' | 'wh' | 'evt' | 'dlv' | 'att' | 'key'): string {
   const bytes = randomBytes20();
   let out = '';
   for (const b of bytes) out += alphabet[b % 36];

@@ -3,7 +3,7 @@
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { adminAction, notFound } from '@/lib/auth/admin-action';
-import { isStorableDate } from '@/lib/validation';
+import { retrySinceSchema } from '@/lib/webhooks/core/webhook-form';
 import { reEnableWebhook, replaySkipped } from '@/lib/webhooks/manage/re-enable';
 import { retryFailedSince } from '@/lib/webhooks/manage/retry';
 import { rollSecret } from '@/lib/webhooks/manage/roll-secret';
@@ -24,12 +24,7 @@ export const replaySkippedAction = adminAction(webhookId, async ({ id }, { organ
 });
 
 export const retryFailedSinceAction = adminAction(
-  webhookId.extend({
-    since: z.iso
-      .datetime({ offset: true, message: 'Choose a date and time' })
-      .refine((v) => isStorableDate(new Date(v)), 'Choose a date and time')
-      .refine((v) => new Date(v).getTime() <= Date.now(), 'Choose a time in the past'),
-  }),
+  webhookId.extend({ since: retrySinceSchema }),
   async ({ id, since }, { organisationId }) => {
     const count = await retryFailedSince(organisationId, id, new Date(since));
     if (count === null) return notFound;

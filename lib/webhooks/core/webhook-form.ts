@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { unsafeStringReason } from '@/lib/validation';
+import { isStorableDate, unsafeStringReason } from '@/lib/validation';
 import { eventTypeSchema } from './events';
 
 /** Single-line text PostgreSQL can store: no NUL, control characters or line breaks. */
@@ -55,6 +55,11 @@ export const subscriptionRemovalSchema = z.object({ id: z.string().min(1).max(64
 
 export const webhookActiveSchema = z.object({ id: z.string().min(1).max(64), active: z.boolean() });
 
+/** *Retry failed since …*: a moment in the past that PostgreSQL can store. */
+export const retrySinceSchema = z.iso
+  .datetime({ offset: true, message: 'Choose a date and time' })
+  .refine((v) => isStorableDate(new Date(v)), 'Choose a date and time')
+  .refine((v) => new Date(v).getTime() <= Date.now(), 'Choose a time in the past');
 export type WebhookForm = z.output<typeof webhookFormSchema>;
 export type WebhookEditForm = z.output<typeof webhookEditFormSchema>;
 

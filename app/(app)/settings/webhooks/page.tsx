@@ -29,6 +29,10 @@ export default async function WebhooksPage() {
             Notify your external systems in real time when events occur in Kazinex.{' '}
             <Link href="/settings/webhooks/events" className="font-medium text-brand-700 hover:underline">
               Webhook Events Reference
+            </Link>{' '}
+            ·{' '}
+            <Link href="/settings/webhooks/guide" className="font-medium text-brand-700 hover:underline">
+              Webhooks Guide
             </Link>
           </p>
         </div>
