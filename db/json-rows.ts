@@ -12,7 +12,9 @@ const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /** A JSON value as jsonb_to_recordset reads it back into the column's type. */
 function toJson(value: unknown): unknown {
-  return value instanceof Date ? value.toISOString() : value;
+  if (value instanceof Date) return value.toISOString();
+  if (Buffer.isBuffer(value)) return `\\x${value.toString('hex')}`;
+  return value;
 }
 
 /** Column entries of a table, keyed by their property name in the Drizzle table. */

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   boolean,
+  customType,
   index,
   integer,
   jsonb,
@@ -11,6 +12,9 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+
+/** Raw bytes; postgres.js hands them over as Buffers, and json-rows writes them as `\\x…` hex. */
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
@@ -119,6 +123,14 @@ export const webhooks = pgTable(
     /** The secret replaced by Roll secret, sealed like the current one; it keeps signing until its expiry. */
     previousSecretCiphertext: text('previous_secret_ciphertext'),
     previousSecretExpiresAt: timestamp('previous_secret_expires_at', { withTimezone: true }),
+    /**
+     * Set while the endpoint is slowed down (deliver/slowdown.ts): it timed out, answered 429 or
+     * kept failing, so it gets one request at a time until one succeeds.
+     */
+    slowedSince: timestamp('slowed_since', { withTimezone: true }),
+    slowedReason: text('slowed_reason', { enum: ['timeout', 'rate_limited', 'failing'] }),
+    /** While slowed: until when the one request in flight (or the pause after it) holds the endpoint. */
+    probeUntil: timestamp('probe_until', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -240,8 +252,14 @@ export const deliveryAttempts = pgTable(
     attemptNumber: integer('attempt_number').notNull(),
     trigger: attemptTriggerEnum('trigger').notNull(),
     requestUrl: text('request_url').notNull(),
-    requestHeaders: jsonb('request_headers').$type<Record<string, string>>().notNull(),
-    requestBody: text('request_body').notNull(),
+    /**
+     * What cannot be derived of the request: its HMACs, 32 bytes each (the X-Kazinex-Signature one,
+     * then one per `webhook-signature` entry), and the User-Agent. The body is the event's, and the
+     * other headers follow from the delivery and `started_at` (core/sign.ts rebuilds them). Null
+     * when no request was signed: not sent, or the secret could not be decrypted.
+     */
+    requestSignatures: bytea('request_signatures'),
+    requestUserAgent: text('request_user_agent'),
     responseStatus: integer('response_status'),
     responseHeaders: jsonb('response_headers').$type<Record<string, string>>(),
     /** At most 64 KiB of the response body; `response_body_truncated` says whether more was sent. */

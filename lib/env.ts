@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DELIVERIES_PER_JOB } from '@/lib/webhooks/core/delivery-job';
 
 const flag = z
   .enum(['true', 'false', '1', '0', ''])
@@ -20,12 +21,14 @@ const envSchema = z.object({
   WEBHOOKS_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
   /** Delivery jobs a worker takes with one fetch; each holds up to 25 deliveries to one webhook. */
   WEBHOOKS_WORKER_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(16),
-  /** Delivery jobs in flight in one worker process at once; each is recorded as soon as its attempts finish. */
-  WEBHOOKS_WORKER_CONCURRENCY: z.coerce.number().int().min(2).max(1000).default(64),
   /**
-   * Delivery jobs of one webhook in flight at once, across all workers. Below a worker's own
-   * limit, so an endpoint that hangs holds at most this many of its slots and healthy webhooks
-   * keep moving in the others.
+   * Requests in flight in one worker process at once. A request waiting on a slow endpoint costs a
+   * socket, not CPU, so this is large; it bounds the worker's memory whatever the backlog.
+   */
+  WEBHOOKS_WORKER_REQUESTS: z.coerce.number().int().min(50).max(50_000).default(4000),
+  /**
+   * Delivery jobs (up to 25 requests each) of one webhook in flight at once, across all workers:
+   * the endpoint's cap while it answers. A slowed-down endpoint gets one request at a time.
    */
   WEBHOOKS_WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   /** Seconds after which an unfinished job counts as lost with its worker and runs again; default: the time limit plus 15 s. */
@@ -57,8 +60,10 @@ export function env(): Env {
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const data = parsed.data;
-  if (data.WEBHOOKS_WEBHOOK_CONCURRENCY >= data.WEBHOOKS_WORKER_CONCURRENCY) {
-    throw new Error('Invalid configuration:\n  WEBHOOKS_WEBHOOK_CONCURRENCY: must be below WEBHOOKS_WORKER_CONCURRENCY, or one hanging endpoint could hold every slot of a worker');
+  if (data.WEBHOOKS_WEBHOOK_CONCURRENCY * DELIVERIES_PER_JOB * 2 > data.WEBHOOKS_WORKER_REQUESTS) {
+    throw new Error(
+      `Invalid configuration:\n  WEBHOOKS_WORKER_REQUESTS: must be at least WEBHOOKS_WEBHOOK_CONCURRENCY × ${DELIVERIES_PER_JOB} × 2, or one endpoint's requests could fill half of a worker`,
+    );
   }
   cached = data;
   return cached;

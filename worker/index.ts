@@ -49,7 +49,7 @@ async function main() {
     new DeliveryPump(boss, {
       queue: QUEUES.deliveries,
       fetchSize: config.WEBHOOKS_WORKER_BATCH_SIZE,
-      maxJobs: config.WEBHOOKS_WORKER_CONCURRENCY,
+      maxRequests: config.WEBHOOKS_WORKER_REQUESTS,
       perWebhook: config.WEBHOOKS_WEBHOOK_CONCURRENCY,
       // A retry falls due without a NOTIFY (it is sent when the retry is scheduled): look often.
       pollMs: 1_000,
@@ -57,7 +57,7 @@ async function main() {
     }),
     // Send Test Event and Retry have their own pump, woken by NOTIFY, so an admin's click is
     // answered in milliseconds even behind a backlog; one job per webhook at a time.
-    new DeliveryPump(boss, { queue: QUEUES.interactive, fetchSize: 20, maxJobs: 40, perWebhook: 1, pollMs: 1_000, ctx }),
+    new DeliveryPump(boss, { queue: QUEUES.interactive, fetchSize: 20, maxRequests: 1_000, perWebhook: 1, pollMs: 1_000, ctx }),
   ];
   const unlisten = await listen(
     JOBS_CHANNEL,

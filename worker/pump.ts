@@ -4,8 +4,10 @@ import { attemptTriggerEnum } from '@/db/schema';
 import { componentLog, describeError, newErrorId } from '@/lib/observability/log';
 import { countAttempts } from '@/lib/observability/metrics';
 import { makeAttempts, type DeliveryContext } from '@/lib/webhooks/deliver/attempt';
-import { AutomaticAttemptsInFlight, planAttempts } from '@/lib/webhooks/deliver/fence';
+import { AutomaticAttemptsInFlight, planAttempts, type AttemptPlan } from '@/lib/webhooks/deliver/fence';
 import { loadDeliveries } from '@/lib/webhooks/deliver/load';
+import { claimProbes } from '@/lib/webhooks/deliver/slowdown';
+import { DELIVERIES_PER_JOB } from '@/lib/webhooks/core/delivery-job';
 import { recordAttemptsIn, recordingTransaction, type AttemptRecord } from '@/lib/webhooks/deliver/record';
 import { inTransaction, type QueueName } from '@/lib/webhooks/queue/boss';
 import type { DeliveryRequest } from '@/lib/webhooks/queue/enqueue';
@@ -55,8 +57,8 @@ export type PumpOptions = {
   queue: QueueName;
   /** Jobs taken by one fetch. */
   fetchSize: number;
-  /** Jobs in flight in this process at once. */
-  maxJobs: number;
+  /** Requests (a job's deliveries) in flight in this process at once. */
+  maxRequests: number;
   /** Jobs of one webhook (a job's group) in flight at once, across every worker. */
   perWebhook: number;
   /** How long an idle pump waits for a NOTIFY before it looks again (retries fall due without one). */
@@ -66,6 +68,9 @@ export type PumpOptions = {
 
 /** A job whose attempts are all made, waiting to be recorded and completed. */
 type Finished = { job: Job<unknown>; records: AttemptRecord[]; skipped: string[]; automatic: string[] };
+
+/** A probe's claim outlives its request's time limit by this much, for recording it. */
+const PROBE_LEASE_MARGIN_MS = 5_000;
 
 /** Transactions recording finished jobs at once; a few overlap the database's work with the network's. */
 const RECORDERS = 2;
@@ -77,20 +82,27 @@ const RECORDERS = 2;
 const RECORD_MAX_JOBS = 32;
 const RECORD_MAX_BYTES = 8 * 1024 * 1024;
 
-const sizeOf = (f: Finished) => f.records.reduce((n, r) => n + (r.requestBody?.length ?? 0) + (r.responseBody?.length ?? 0) + 1024, 0);
+const sizeOf = (f: Finished) => f.records.reduce((n, r) => n + (r.responseBody?.length ?? 0) + 1024, 0);
 
 /**
  * Moves one queue's delivery jobs through three stages that never wait for each other's batches:
- * a fetch loop takes jobs while there is room (one query loads all their deliveries), each job's
- * POSTs run as soon as they are loaded, and each finished job joins the next recording transaction,
- * which stores its attempts and completes it in pg-boss together. A job leaves its webhook's slot
- * the moment it is recorded, whatever its neighbours in the fetch are doing, so an endpoint that
- * hangs holds only its own jobs, and healthy ones are recorded as soon as they answer.
+ * a fetch loop takes jobs while the request budget has room (one query loads all their
+ * deliveries), each job's POSTs run as soon as they are loaded, and each finished job joins the
+ * next recording transaction, which stores its attempts and completes it in pg-boss together.
+ *
+ * The budget counts requests, not jobs: a request waiting on an endpoint that hangs costs a socket,
+ * so a worker keeps thousands in flight, and an endpoint's share is capped by pg-boss's group
+ * concurrency (its jobs in flight, across workers). An endpoint that is slowed down (slowdown.ts)
+ * gets one request at a time; its other attempts are recorded at once as not sent. A job leaves
+ * its webhook's slot the moment it is recorded, whatever its neighbours in the fetch are doing.
  */
 export class DeliveryPump {
   readonly #boss: PgBoss;
   readonly #options: PumpOptions;
   #inFlight = 0;
+  /** Requests of the jobs in flight (each job's deliveries). */
+  #requests = 0;
+  readonly #weights = new WeakMap<Job<unknown>, number>();
   /** Automatic attempts under way here, so a re-run job fetched meanwhile does not send them again (fence.ts). */
   readonly #automatic = new AutomaticAttemptsInFlight();
   #finished: Finished[] = [];
@@ -160,9 +172,10 @@ export class DeliveryPump {
   }
 
   async #fetchLoop(): Promise<void> {
-    const { queue, fetchSize, maxJobs, perWebhook, pollMs } = this.#options;
+    const { queue, fetchSize, maxRequests, perWebhook, pollMs } = this.#options;
     while (!this.#stopping) {
-      const room = maxJobs - this.#inFlight;
+      // A job may carry DELIVERIES_PER_JOB requests; fetch only what the budget can take whole.
+      const room = Math.floor((maxRequests - this.#requests) / DELIVERIES_PER_JOB);
       if (room <= 0) {
         await this.#sleep(pollMs);
         this.#woken = false;
@@ -191,6 +204,8 @@ export class DeliveryPump {
   async #run(jobs: Job<unknown>[]): Promise<void> {
     this.#inFlight += jobs.length;
     const requests = jobs.map(requestsOf);
+    jobs.forEach((job, i) => this.#weights.set(job, requests[i]!.length));
+    this.#requests += requests.reduce((n, r) => n + r.length, 0);
     let loaded;
     try {
       loaded = await loadDeliveries(requests.flat().map((r) => r.deliveryId));
@@ -198,6 +213,7 @@ export class DeliveryPump {
       await this.#giveBack(jobs, err);
       return;
     }
+    const plans: { job: Job<unknown>; plan: AttemptPlan; automatic: string[] }[] = [];
     jobs.forEach((job, i) => {
       let plan;
       try {
@@ -215,7 +231,21 @@ export class DeliveryPump {
         void this.#giveBack([job], new Error('its deliveries are still being recorded by an earlier run'));
         return;
       }
-      makeAttempts(plan, this.#options.ctx).then(
+      plans.push({ job, plan, automatic });
+    });
+    let held: Set<string>;
+    try {
+      held = await this.#holdBack(plans.flatMap((p) => p.plan.send));
+    } catch (err) {
+      for (const p of plans) this.#automatic.release(p.automatic);
+      await this.#giveBack(
+        plans.map((p) => p.job),
+        err,
+      );
+      return;
+    }
+    for (const { job, plan, automatic } of plans) {
+      makeAttempts(plan, this.#options.ctx, held).then(
         (records) => {
           countAttempts(records.map((r) => ({ success: r.success, trigger: r.trigger, durationMs: r.durationMs ?? 0 })));
           logAttempts(job, records);
@@ -226,7 +256,27 @@ export class DeliveryPump {
           void this.#giveBack([job], err);
         },
       );
-    });
+    }
+  }
+
+  /**
+   * The automatic attempts of slowed-down endpoints that are not sent now: each such endpoint
+   * whose probe this worker claims gets its first attempt of the batch sent, the rest are held.
+   */
+  async #holdBack(sends: AttemptPlan['send']): Promise<Set<string>> {
+    const slowed = sends.filter((s) => s.job.trigger === 'automatic' && s.delivery.slowed).map((s) => s.delivery);
+    if (slowed.length === 0) return new Set();
+    const probes = await claimProbes(
+      slowed.map((d) => d.webhookId),
+      this.#options.ctx.timeoutMs + PROBE_LEASE_MARGIN_MS,
+    );
+    const held = new Set<string>();
+    const probing = new Set<string>();
+    for (const d of slowed) {
+      if (probes.has(d.webhookId) && !probing.has(d.webhookId)) probing.add(d.webhookId);
+      else held.add(d.id);
+    }
+    return held;
   }
 
   #finish(done: Finished): void {
@@ -294,7 +344,7 @@ export class DeliveryPump {
         failure.err,
       );
     } else {
-      this.#left(batch.length);
+      this.#left(batch.map((b) => b.job));
     }
   }
 
@@ -318,11 +368,12 @@ export class DeliveryPump {
     } catch (failErr) {
       logger.error({ queue: this.#options.queue, errorId, error: describeFailure(failErr) }, 'handing the jobs back failed too; they run again when they expire');
     }
-    this.#left(jobs.length);
+    this.#left(jobs);
   }
 
-  #left(count: number): void {
-    this.#inFlight -= count;
+  #left(jobs: readonly Job<unknown>[]): void {
+    this.#inFlight -= jobs.length;
+    for (const job of jobs) this.#requests -= this.#weights.get(job) ?? 0;
     if (this.#inFlight === 0) this.#drained?.();
     this.wake();
   }

@@ -34,8 +34,6 @@ async function loggedDelivery(org: { organisationId: string; projectId: string }
           attemptNumber: i + 1,
           trigger: 'automatic' as const,
           requestUrl: 'https://example.com/hook',
-          requestHeaders: {},
-          requestBody: '{}',
           durationMs: 5,
           success: false,
           startedAt: at,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DELIVERIES_PER_JOB, toJobs, type DeliveryToEnqueue } from '@/lib/webhooks/queue/enqueue';
+import { DELIVERIES_PER_JOB } from '@/lib/webhooks/core/delivery-job';
+import { toJobs, type DeliveryToEnqueue } from '@/lib/webhooks/queue/enqueue';
 
 const delivery = (n: number, webhookId: string, trigger: DeliveryToEnqueue['trigger'] = 'automatic'): DeliveryToEnqueue => ({
   deliveryId: `dlv_${n}`,

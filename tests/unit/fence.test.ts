@@ -13,6 +13,8 @@ const delivery = (id: string, over: Partial<LoadedDelivery> = {}): LoadedDeliver
   body: '{}',
   url: 'https://receiver.example.com',
   secretCiphertext: 'sealed',
+  slowed: false,
+  slowedReason: null,
   previousSecretCiphertext: null,
   previousSecretExpiresAt: null,
   webhookDisabled: false,

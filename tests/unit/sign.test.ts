@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { buildEventBody } from '@/lib/webhooks/core/envelope';
-import { kazinexSignature, signedHeaders, standardWebhooksSignature, USER_AGENT } from '@/lib/webhooks/core/sign';
+import { headersOf, kazinexSignature, signatureMacs, signedHeaders, standardWebhooksSignature, USER_AGENT } from '@/lib/webhooks/core/sign';
 import packageJson from '@/package.json';
 import { verifyWithTutorialPython } from '../support/python-verify';
 
@@ -86,5 +86,22 @@ describe('signedHeaders', () => {
       'webhook-signature': standardWebhooksSignature([secret], 'dlv_xyz', 1710498605, body),
     });
     expect(USER_AGENT).toBe(`Kazinex-Webhooks/${packageJson.version}`);
+  });
+});
+
+describe('headersOf', () => {
+  const at = new Date('2024-03-15T10:30:05.900Z');
+  it('rebuilds every header of an attempt from its kept HMACs, during a rotation too', () => {
+    for (const secrets of [[secret], [secret, 'whsec_previous_one']] as [string, ...string[]][]) {
+      const macs = signatureMacs({ deliveryId: 'dlv_xyz', body, secrets, at });
+      expect(macs).toHaveLength(32 * (secrets.length + 1));
+      const rebuilt = headersOf({ deliveryId: 'dlv_xyz', eventType: 'document.created', at, bodyBytes: Buffer.byteLength(body), macs, userAgent: 'Kazinex-Webhooks/0.0.9' });
+      const sent = signedHeaders({ deliveryId: 'dlv_xyz', eventType: 'document.created', body, secrets, at });
+      expect(rebuilt).toEqual({ ...sent, 'User-Agent': 'Kazinex-Webhooks/0.0.9', 'Content-Length': String(Buffer.byteLength(body)) });
+    }
+  });
+
+  it('shows only the length of a request that was not signed', () => {
+    expect(headersOf({ deliveryId: 'dlv_xyz', eventType: 'document.created', at, bodyBytes: 12, macs: null, userAgent: null })).toEqual({ 'Content-Length': '12' });
   });
 });

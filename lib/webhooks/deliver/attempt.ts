@@ -5,9 +5,10 @@ import type { AttemptPlan } from './fence';
 import type { LoadedDelivery } from './load';
 import { postWebhook, type PostResult } from './post';
 import type { AttemptRecord } from './record';
-import { deliveryStatusAfterAttempt, nextRetryDelay } from '@/lib/webhooks/core/retry-policy';
+import { notSentReason } from './slowdown';
+import { deliveryStatusAfterAttempt, nextRetryDelay, parseRetryAfter } from '@/lib/webhooks/core/retry-policy';
 import { signingSecrets } from '@/lib/webhooks/core/secret-rotation';
-import { signedHeaders } from '@/lib/webhooks/core/sign';
+import { headersOf, signatureMacs, USER_AGENT } from '@/lib/webhooks/core/sign';
 import { checkEndpointUrl, type Resolver } from '@/lib/webhooks/core/url-guard';
 
 export type DeliveryContext = {
@@ -43,34 +44,40 @@ function secretsOf(delivery: LoadedDelivery, key: string, cache: Secrets, now: D
   return cache.get(delivery.webhookId) ?? null;
 }
 
-const refused = (error: string, durationMs: number): PostResult => ({
+const refused = (error: string): PostResult => ({
   success: false,
   status: null,
   headers: null,
   body: null,
   bodyTruncated: false,
-  durationMs,
+  durationMs: 0,
   error,
+  timedOut: false,
 });
 
-async function attempt(job: DeliveryRequest, delivery: LoadedDelivery, ctx: DeliveryContext, secrets: Secrets): Promise<AttemptRecord> {
+/**
+ * One attempt at a delivery: signed and POSTed, or, when `held` (its endpoint is slowed down and
+ * another request holds it), recorded at once as not sent.
+ */
+async function attempt(job: DeliveryRequest, delivery: LoadedDelivery, ctx: DeliveryContext, secrets: Secrets, held: boolean): Promise<AttemptRecord> {
   const now = ctx.now ?? (() => new Date());
   const startedAt = now();
   const started = performance.now();
   const body = delivery.body;
-  const signing = secretsOf(delivery, ctx.encryptionKey, secrets, startedAt);
-  const headers = {
-    ...(signing ? signedHeaders({ deliveryId: delivery.id, eventType: delivery.eventType, body, secrets: signing, at: startedAt }) : {}),
-    'Content-Length': String(Buffer.byteLength(body)),
-  };
+  const bodyBytes = Buffer.byteLength(body);
+  const signing = held ? null : secretsOf(delivery, ctx.encryptionKey, secrets, startedAt);
+  const macs = signing ? signatureMacs({ deliveryId: delivery.id, body, secrets: signing, at: startedAt }) : null;
 
   let result: PostResult;
   const checked = checkEndpointUrl(delivery.url, ctx.allowPrivate);
-  if (!signing) {
-    result = refused('The webhook secret could not be decrypted; save the webhook with its secret again', 0);
+  if (held) {
+    result = refused(notSentReason(delivery.slowedReason));
+  } else if (!signing) {
+    result = refused('The webhook secret could not be decrypted; save the webhook with its secret again');
   } else if (!checked.ok) {
-    result = refused(checked.error, 0);
+    result = refused(checked.error);
   } else {
+    const headers = headersOf({ deliveryId: delivery.id, eventType: delivery.eventType, at: startedAt, bodyBytes, macs, userAgent: USER_AGENT });
     result = await postWebhook({ url: checked.url, headers, body, timeoutMs: ctx.timeoutMs, startedAt: started, allowPrivate: ctx.allowPrivate, resolver: ctx.resolver });
   }
 
@@ -95,8 +102,8 @@ async function attempt(job: DeliveryRequest, delivery: LoadedDelivery, ctx: Deli
     eventType: delivery.eventType,
     trigger: job.trigger,
     requestUrl: delivery.url,
-    requestHeaders: headers,
-    requestBody: delivery.body,
+    requestSignatures: macs,
+    requestUserAgent: macs ? USER_AGENT : null,
     responseStatus: result.status,
     responseHeaders: result.headers,
     responseBody: result.body,
@@ -109,16 +116,20 @@ async function attempt(job: DeliveryRequest, delivery: LoadedDelivery, ctx: Deli
     deliveryStatus: deliveryStatusAfterAttempt({ success: result.success, retryDelayMs }),
     nextAttemptAt: retryDelayMs === null ? null : new Date(completedAt.getTime() + retryDelayMs),
     automaticAttempt: job.trigger === 'automatic' ? (job.attempt ?? 1) : null,
+    sent: !held && checked.ok && signing !== null,
+    timedOut: result.timedOut,
+    retryAfterMs: result.status === 429 ? parseRetryAfter(result.headers?.['retry-after'], completedAt) : null,
   };
 }
 
 /**
  * Makes a plan's attempts concurrently; one decryption per webhook however many there are. Resolves
  * (or rejects) only once every attempt has ended, so none is still on the wire when its job moves on.
+ * Deliveries in `held` are recorded as not sent (see slowdown.ts).
  */
-export async function makeAttempts(plan: AttemptPlan, ctx: DeliveryContext): Promise<AttemptRecord[]> {
+export async function makeAttempts(plan: AttemptPlan, ctx: DeliveryContext, held: ReadonlySet<string> = new Set()): Promise<AttemptRecord[]> {
   const secrets: Secrets = new Map();
-  const ended = await Promise.allSettled(plan.send.map(({ job, delivery }) => attempt(job, delivery, ctx, secrets)));
+  const ended = await Promise.allSettled(plan.send.map(({ job, delivery }) => attempt(job, delivery, ctx, secrets, held.has(delivery.id))));
   return ended.map((e) => {
     if (e.status === 'rejected') throw e.reason;
     return e.value;

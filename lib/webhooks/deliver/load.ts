@@ -17,6 +17,8 @@ const prepareLoad = (db: Database) =>
       previousSecretCiphertext: webhooks.previousSecretCiphertext,
       previousSecretExpiresAt: webhooks.previousSecretExpiresAt,
       webhookDisabled: sql<boolean>`${webhooks.disabledReason} is not null`,
+      slowedReason: webhooks.slowedReason,
+      slowed: sql<boolean>`${webhooks.slowedSince} is not null`,
     })
     .from(deliveries)
     .innerJoin(events, eq(events.id, deliveries.eventId))

@@ -35,6 +35,8 @@ export type PostResult = {
   bodyTruncated: boolean;
   durationMs: number;
   error: string | null;
+  /** The time limit ended the exchange. */
+  timedOut: boolean;
 };
 
 // Keep-alive pools per origin; LIFO reuse lets surplus idle sockets expire instead of going stale.
@@ -84,7 +86,7 @@ export function postWebhook(req: PostRequest): Promise<PostResult> {
     let current: http.ClientRequest | undefined;
     let response: { status: number; headers: Record<string, string>; chunks: Buffer[] } | undefined;
 
-    const finish = (outcome: Pick<PostResult, 'success' | 'error'> & { truncated?: boolean }) => {
+    const finish = (outcome: Pick<PostResult, 'success' | 'error'> & { truncated?: boolean; timedOut?: boolean }) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
@@ -96,11 +98,12 @@ export function postWebhook(req: PostRequest): Promise<PostResult> {
         bodyTruncated: outcome.truncated ?? false,
         durationMs: Math.round(performance.now() - started),
         error: outcome.error,
+        timedOut: outcome.timedOut ?? false,
       });
     };
 
     const timer = setTimeout(() => {
-      finish({ success: false, error: `Timed out after ${req.timeoutMs} ms ${PHASE_TEXT[phase]}` });
+      finish({ success: false, error: `Timed out after ${req.timeoutMs} ms ${PHASE_TEXT[phase]}`, timedOut: true });
       current?.destroy();
     }, Math.max(0, req.timeoutMs - (performance.now() - started)));
 

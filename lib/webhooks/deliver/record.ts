@@ -5,6 +5,7 @@ import { deliveryAttempts, type DeliveryStatus } from '@/db/schema';
 import { scheduleRetries, type ScheduledRetry } from '@/lib/webhooks/queue/enqueue';
 import { recordsAutomaticAttempt } from './fence';
 import { trackFailures } from './failure-tracking';
+import { trackSlowdown } from './slowdown';
 
 /** One finished attempt, and the state its delivery moves to because of it. */
 export type AttemptRecord = Omit<typeof deliveryAttempts.$inferInsert, 'attemptNumber'> & {
@@ -13,6 +14,11 @@ export type AttemptRecord = Omit<typeof deliveryAttempts.$inferInsert, 'attemptN
   nextAttemptAt: Date | null;
   /** For an automatic attempt, the attempt number its job makes (see fence.ts); null for manual and test attempts. */
   automaticAttempt: number | null;
+  /** A request went out (not held back by a slow-down, nor refused before connecting). */
+  sent: boolean;
+  timedOut: boolean;
+  /** What a 429's Retry-After asked for. */
+  retryAfterMs: number | null;
 };
 
 /** The attempts of one delivery in this batch (more than one only when Retry was pressed twice), oldest first. */
@@ -83,7 +89,7 @@ export async function recordAttemptsIn(tx: Transaction, records: readonly Attemp
     // Deleted with its webhook while the attempt was in flight, or this attempt was recorded already.
     if (count === undefined) continue;
     recorded.push(...list);
-    list.forEach(({ deliveryStatus: _status, nextAttemptAt, automaticAttempt: _automatic, ...attempt }, i) => {
+    list.forEach(({ deliveryStatus: _status, nextAttemptAt, automaticAttempt: _automatic, sent: _sent, timedOut: _timedOut, retryAfterMs: _retryAfter, ...attempt }, i) => {
       const attemptNumber = count - list.length + i + 1;
       rows.push({ ...attempt, attemptNumber });
       if (nextAttemptAt && i === list.length - 1) {
@@ -104,6 +110,10 @@ export async function recordAttemptsIn(tx: Transaction, records: readonly Attemp
       completedAt: r.completedAt,
       isTest: r.trigger === 'test',
     })),
+  );
+  await trackSlowdown(
+    tx,
+    recorded.filter((r) => r.sent).map((r) => ({ webhookId: r.webhookId, success: r.success, timedOut: r.timedOut, status: r.responseStatus ?? null, retryAfterMs: r.retryAfterMs, completedAt: r.completedAt })),
   );
 }
 

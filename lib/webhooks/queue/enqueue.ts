@@ -1,12 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { runPrepared, type Transaction } from '@/db/client';
 import type { AttemptTrigger } from '@/db/schema';
+import { DELIVERIES_PER_JOB } from '@/lib/webhooks/core/delivery-job';
 import { getPublisher, inTransaction, JOBS_CHANNEL, QUEUES, type QueueName } from './boss';
 
 /**
- * A delivery job: up to DELIVERIES_PER_JOB deliveries to one webhook. Carrying several per job
- * keeps pg-boss's own bookkeeping (three writes to its job table per job) off the per-delivery
- * cost; the worker loads everything else in one query per batch.
+ * A delivery job: up to DELIVERIES_PER_JOB deliveries to one webhook (core/delivery-job.ts); the
+ * worker loads everything else in one query per batch.
  */
 export type DeliveryJobData = {
   deliveryIds: string[];
@@ -24,7 +24,6 @@ export type DeliveryRequest = { deliveryId: string; trigger: AttemptTrigger; att
 
 export type DeliveryToEnqueue = Omit<DeliveryRequest, 'attempt'> & { webhookId: string };
 
-export const DELIVERIES_PER_JOB = 25;
 
 /** Groups deliveries by webhook and trigger into jobs; the group id is the webhook, for per-webhook concurrency. */
 export function toJobs(deliveries: readonly DeliveryToEnqueue[]): { data: DeliveryJobData; group: { id: string } }[] {

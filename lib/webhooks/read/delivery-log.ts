@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { deliveryAttempts, deliveries, events, webhooks, type AttemptTrigger, type DeliveryStatus } from '@/db/schema';
+import { headersOf } from '@/lib/webhooks/core/sign';
 import { isRecordId, isStorableDate } from '@/lib/validation';
 
 /** Every query here takes the organisation id: an attempt of another organisation does not exist. */
@@ -131,8 +132,9 @@ export async function getDeliveryAttempt(organisationId: string, attemptId: stri
       completedAt: deliveryAttempts.completedAt,
       eventId: events.id,
       requestUrl: deliveryAttempts.requestUrl,
-      requestHeaders: deliveryAttempts.requestHeaders,
-      requestBody: deliveryAttempts.requestBody,
+      requestSignatures: deliveryAttempts.requestSignatures,
+      requestUserAgent: deliveryAttempts.requestUserAgent,
+      requestBody: events.body,
       responseHeaders: deliveryAttempts.responseHeaders,
       responseBody: deliveryAttempts.responseBody,
       responseBodyTruncated: deliveryAttempts.responseBodyTruncated,
@@ -158,10 +160,19 @@ export async function getDeliveryAttempt(organisationId: string, attemptId: stri
     .where(and(eq(deliveryAttempts.organisationId, organisationId), eq(deliveryAttempts.deliveryId, found.deliveryId)))
     .orderBy(asc(deliveryAttempts.attemptNumber));
 
-  const { deliveryAttemptCount, eventId, requestUrl, requestHeaders, requestBody, responseHeaders, responseBody, responseBodyTruncated, ...row } = found;
+  const { deliveryAttemptCount, eventId, requestUrl, requestSignatures, requestUserAgent, requestBody, responseHeaders, responseBody, responseBodyTruncated, ...row } = found;
+  // The body sent is the event's; the headers are rebuilt from the HMACs kept with the attempt.
+  const headers = headersOf({
+    deliveryId: row.deliveryId,
+    eventType: row.eventType,
+    at: row.startedAt,
+    bodyBytes: Buffer.byteLength(requestBody),
+    macs: requestSignatures,
+    userAgent: requestUserAgent,
+  });
   return {
     attempt: { ...row, status: row.success ? 'success' : 'failed', isLatest: row.attemptNumber === deliveryAttemptCount },
-    request: { url: requestUrl, headers: requestHeaders, body: requestBody },
+    request: { url: requestUrl, headers, body: requestBody },
     response:
       row.responseStatus === null
         ? null

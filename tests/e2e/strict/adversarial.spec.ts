@@ -412,8 +412,7 @@ test('an Org Admin cannot read attempts of another organisation through a crafte
     durationMs: 1,
     success: false,
     requestUrl: 'https://93.184.215.14/hook',
-    requestHeaders: {},
-    requestBody: OTHER_SECRET,
+    requestUserAgent: OTHER_SECRET,
   });
   const request = await signedInRequest(browser, baseURL!);
   const response = await request.get(`/settings/webhooks/${f.otherWebhookId}/deliveries/att_hostile_other_org`);

@@ -1,0 +1,99 @@
+import { sql } from 'drizzle-orm';
+import { getDb, runPrepared, type Transaction } from '@/db/client';
+import { recordset } from '@/db/json-rows';
+
+/*
+ * Endpoint slow-down: a circuit breaker per webhook, kept on its row so every worker sees it.
+ *
+ * A webhook whose endpoint times out, answers 429, or fails SLOW_AFTER_FAILURES attempts in a row
+ * is slowed down: from then on one request at a time goes to it (the probe, claimed in the
+ * database by `claimProbes`), with a pause of PROBE_PAUSE_MS after each failed one (or the
+ * endpoint's Retry-After, up to MAX_PAUSE_MS). An automatic attempt that falls due while the probe
+ * or its pause holds the endpoint is not sent: it is recorded at once as a failed attempt saying
+ * why, and its retry is scheduled as for any failure, so no scheduled attempt is skipped or late,
+ * and a dead endpoint costs one socket instead of a share of the worker. The first request that
+ * succeeds ends the slow-down, and the endpoint is back at full speed.
+ *
+ * Test events and manual retries are always sent: an admin asked for them.
+ */
+
+export type SlowReason = 'timeout' | 'rate_limited' | 'failing';
+
+/** Failed attempts in a row (test events excluded, see failure-tracking.ts) that slow an endpoint down. */
+export const SLOW_AFTER_FAILURES = 5;
+/** After a failed request to a slowed-down endpoint, how long before the next one. */
+export const PROBE_PAUSE_MS = 15_000;
+/** The longest pause a Retry-After header may ask for. */
+export const MAX_PAUSE_MS = 60_000;
+
+const REASON_TEXT: Record<SlowReason, string> = {
+  timeout: 'endpoint timed out',
+  rate_limited: 'endpoint answered 429 Too Many Requests',
+  failing: 'endpoint keeps failing',
+};
+
+/** What the Delivery Log says of an attempt held back by a slow-down. */
+export function notSentReason(reason: SlowReason | null): string {
+  return `Not sent: ${REASON_TEXT[reason ?? 'failing']}, so it gets 1 request at a time until it answers again; retried on schedule`;
+}
+
+/**
+ * Takes the probe of each slowed-down webhook that is free, for `leaseMs` (the attempt's time
+ * limit and a margin: a worker that dies mid-request frees it by expiry). Returns the webhooks
+ * whose probe this worker now holds.
+ */
+export async function claimProbes(webhookIds: readonly string[], leaseMs: number): Promise<Set<string>> {
+  if (webhookIds.length === 0) return new Set();
+  const claimed = await runPrepared<{ id: string }>(getDb(), sql`
+    update webhooks set probe_until = now() + make_interval(secs => ${leaseMs / 1000})
+    where id = any(${sql.param([...new Set(webhookIds)])}::text[])
+      and slowed_since is not null
+      and (probe_until is null or probe_until <= now())
+    returning id`);
+  return new Set(claimed.map((r) => r.id));
+}
+
+/** What the slow-down needs of one attempt that was sent. */
+export type SentOutcome = {
+  webhookId: string;
+  success: boolean;
+  timedOut: boolean;
+  status: number | null;
+  /** What the endpoint's Retry-After asked for, if anything. */
+  retryAfterMs: number | null;
+  completedAt: Date;
+};
+
+const CHANGE = { id: 'text', ok: 'boolean', trip: 'text', at: 'timestamptz', pauseMs: 'int' } as const;
+
+/**
+ * In the recording transaction, after failure tracking: each webhook's latest sent attempt of the
+ * batch moves its slow-down on. A success ends it; a timeout or a 429 starts it (or keeps it);
+ * another failure starts it once the webhook's consecutive failures reach SLOW_AFTER_FAILURES, and
+ * keeps it going. Every failure while slowed down pauses the next probe.
+ */
+export async function trackSlowdown(tx: Transaction, outcomes: readonly SentOutcome[]): Promise<void> {
+  const latest = new Map<string, SentOutcome>();
+  for (const o of outcomes) {
+    const seen = latest.get(o.webhookId);
+    if (!seen || o.completedAt >= seen.completedAt) latest.set(o.webhookId, o);
+  }
+  if (latest.size === 0) return;
+  const rows = [...latest.values()]
+    .sort((a, b) => (a.webhookId < b.webhookId ? -1 : 1)) // the lock order failure tracking uses
+    .map((o) => ({
+      id: o.webhookId,
+      ok: o.success,
+      trip: o.success ? null : o.timedOut ? 'timeout' : o.status === 429 ? 'rate_limited' : null,
+      at: o.completedAt,
+      pauseMs: Math.min(MAX_PAUSE_MS, Math.max(PROBE_PAUSE_MS, o.retryAfterMs ?? 0)),
+    }));
+  const slowed = sql`(v.trip is not null or w.consecutive_failures >= ${SLOW_AFTER_FAILURES} or w.slowed_since is not null)`;
+  await runPrepared(tx, sql`
+    update webhooks as w
+    set slowed_since = case when v.ok then null when ${slowed} then coalesce(w.slowed_since, v.at) end,
+        slowed_reason = case when v.ok then null when ${slowed} then coalesce(v.trip, w.slowed_reason, 'failing') end,
+        probe_until = case when v.ok then null when ${slowed} then v.at + make_interval(secs => v."pauseMs" / 1000.0) end
+    from ${recordset('v', CHANGE, rows)}
+    where w.id = v.id`);
+}
