@@ -1,18 +1,21 @@
 /**
  * The benchmark's receiver, in its own process so it never competes with the sender it measures.
- * Answers every POST with 200 at once and, while asked to, notes when each delivery id arrived.
- * Talks to the benchmark over IPC.
+ * Two ports: on the first, every POST is answered 200 at once; on the second (a dead endpoint),
+ * requests are read and never answered. Counts arrivals on each and, while asked to, notes when
+ * each delivery id arrived. Talks to the benchmark over IPC.
  */
-import { createServer } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 type Command = { type: 'stats' } | { type: 'record'; on: boolean };
 
 let count = 0;
+let hung = 0;
 let recording = false;
 let receipts: [string, number][] = [];
+const open = new Set<ServerResponse>();
 
-const server = createServer((req, res) => {
+const healthy = createServer((req, res) => {
   req.resume();
   req.on('end', () => {
     count++;
@@ -20,17 +23,27 @@ const server = createServer((req, res) => {
     res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': '2' }).end('ok');
   });
 });
-server.keepAliveTimeout = 60_000;
+healthy.keepAliveTimeout = 60_000;
 
-server.listen(0, '127.0.0.1', () => {
-  process.send!({ type: 'ready', port: (server.address() as AddressInfo).port });
+const hanging = createServer((req, res) => {
+  req.resume();
+  req.on('end', () => {
+    hung++;
+    open.add(res);
+    res.on('close', () => open.delete(res));
+  });
 });
+hanging.requestTimeout = 0;
+
+const listen = (server: typeof healthy) => new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
+
+void Promise.all([listen(healthy), listen(hanging)]).then(([port, hangingPort]) => process.send!({ type: 'ready', port, hangingPort }));
 
 process.on('message', (command: Command) => {
   if (command.type === 'record') {
     recording = command.on;
     if (command.on) receipts = [];
   }
-  if (command.type === 'stats') process.send!({ type: 'stats', count, receipts });
+  if (command.type === 'stats') process.send!({ type: 'stats', count, hung, open: open.size, receipts });
 });
 process.on('disconnect', () => process.exit(0));

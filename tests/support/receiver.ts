@@ -15,6 +15,9 @@ export async function startReceiver(initial: Reply = { status: 200, body: 'ok' }
   const requests: ReceivedRequest[] = [];
   const waiters = new Set<() => void>();
   const hanging = new Set<ServerResponse>();
+  // Requests received and not yet answered (or closed by the sender), now and at most, per path.
+  const open = new Map<string, number>();
+  const mostOpen = new Map<string, number>();
   let reply: Reply | ((req: ReceivedRequest) => Reply) = initial;
 
   const server = createServer((req, res) => {
@@ -23,6 +26,10 @@ export async function startReceiver(initial: Reply = { status: 200, body: 'ok' }
     req.on('end', () => {
       const received = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks), receivedAt: Date.now() };
       requests.push(received);
+      const now = (open.get(received.path) ?? 0) + 1;
+      open.set(received.path, now);
+      mostOpen.set(received.path, Math.max(now, mostOpen.get(received.path) ?? 0));
+      res.once('close', () => open.set(received.path, (open.get(received.path) ?? 1) - 1));
       for (const wake of waiters) wake();
       const answer = typeof reply === 'function' ? reply(received) : reply;
       if (answer === 'hang') {
@@ -47,6 +54,13 @@ export async function startReceiver(initial: Reply = { status: 200, body: 'ok' }
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    /** Requests to `path` received and not yet answered or closed. */
+    open: (path: string) => open.get(path) ?? 0,
+    /** The most requests to `path` that were open at once since `resetMostOpen`. */
+    mostOpen: (path: string) => mostOpen.get(path) ?? 0,
+    resetMostOpen(path: string) {
+      mostOpen.set(path, open.get(path) ?? 0);
+    },
     reply(next: Reply | ((req: ReceivedRequest) => Reply)) {
       reply = next;
     },

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { getDb, runPrepared, type Transaction } from '@/db/client';
 import { recordset } from '@/db/json-rows';
+import type { SlowReason } from '@/lib/webhooks/core/slowdown';
 
 /*
  * Endpoint slow-down: a circuit breaker per webhook, kept on its row so every worker sees it.
@@ -17,7 +18,7 @@ import { recordset } from '@/db/json-rows';
  * Test events and manual retries are always sent: an admin asked for them.
  */
 
-export type SlowReason = 'timeout' | 'rate_limited' | 'failing';
+export type { SlowReason };
 
 /** Failed attempts in a row (test events excluded, see failure-tracking.ts) that slow an endpoint down. */
 export const SLOW_AFTER_FAILURES = 5;

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { healthOf, type WebhookHealth } from '@/lib/webhooks/core/health';
+import type { SlowReason } from '@/lib/webhooks/core/slowdown';
 
 export type WebhookHealthSummary = {
   health: WebhookHealth;
@@ -16,6 +17,8 @@ export type WebhookHealthSummary = {
   attempts24h: number;
   /** Deliveries kept while disabled, waiting for *Replay skipped*. */
   skippedCount: number;
+  /** Set while the endpoint gets one request at a time (deliver/slowdown.ts). */
+  slowdown: { reason: SlowReason; since: Date } | null;
 };
 
 type Row = {
@@ -30,6 +33,8 @@ type Row = {
   successes: number;
   median: number | null;
   skipped: number;
+  slowed_since: string | null;
+  slowed_reason: SlowReason | null;
 };
 
 const dateOrNull = (v: string | null) => (v === null ? null : new Date(v));
@@ -47,7 +52,7 @@ export async function getWebhookHealth(
   if (webhookIds.length === 0) return {};
   const since = new Date(now.getTime() - 24 * 60 * 60 * 1000).toISOString();
   const rows = await getDb().execute<Row>(sql`
-    select w.id, w.active, w.disabled_reason, w.disabled_at, w.consecutive_failures, w.last_success_at, w.last_failure_at,
+    select w.id, w.active, w.disabled_reason, w.disabled_at, w.consecutive_failures, w.last_success_at, w.last_failure_at, w.slowed_since, w.slowed_reason,
            a.attempts, a.successes, a.median,
            (select count(*)::int from deliveries d where d.webhook_id = w.id and d.status = 'skipped') as skipped
     from webhooks w
@@ -73,6 +78,7 @@ export async function getWebhookHealth(
       medianDurationMs24h: r.median === null ? null : Math.round(Number(r.median)),
       attempts24h: r.attempts,
       skippedCount: r.skipped,
+      slowdown: r.slowed_since && r.slowed_reason ? { reason: r.slowed_reason, since: new Date(r.slowed_since) } : null,
     };
   }
   return out;

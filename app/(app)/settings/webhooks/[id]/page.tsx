@@ -17,6 +17,7 @@ import { WebhookDialog } from '@/components/webhooks/webhook-dialog';
 import { requireOrgAdmin } from '@/lib/auth/session';
 import { formatDateTime, formatDuration } from '@/lib/format';
 import { getWebhookHealth, type WebhookHealthSummary } from '@/lib/webhooks/read/webhook-health';
+import { slowdownLabel } from '@/lib/webhooks/core/slowdown';
 import { getWebhook, listSubscriptions } from '@/lib/webhooks/read/webhook-list';
 import { listDeliveryAttempts } from '@/lib/webhooks/read/delivery-log';
 import { eventTypeSchema } from '@/lib/webhooks/core/events';
@@ -54,6 +55,9 @@ export default async function WebhookPage({ params, searchParams }: { params: Pr
             <h1 className="truncate text-2xl font-semibold">{webhook.name}</h1>
             {webhook.active ? <StatusBadge tone="green">Active</StatusBadge> : <StatusBadge tone="slate">Inactive</StatusBadge>}
             <HealthBadge health={health.health} />
+            {health.slowdown && !health.disabledReason ? (
+              <StatusBadge tone="amber">{slowdownLabel(health.slowdown.reason)}</StatusBadge>
+            ) : null}
           </div>
           <p className="mt-1 break-all font-mono text-sm text-slate-600">{webhook.url}</p>
         </div>
@@ -164,6 +168,12 @@ async function SettingsTab({ webhook, organisationId, health }: { webhook: Webho
             <dd>{health.lastFailureAt ? formatDateTime(health.lastFailureAt) : '—'}</dd>
           </div>
         </dl>
+        {health.slowdown && !health.disabledReason ? (
+          <p className="mt-3 text-sm text-amber-800" data-testid="slowdown">
+            {slowdownLabel(health.slowdown.reason)} since {formatDateTime(health.slowdown.since)}. Attempts that fall due while that request is out are
+            recorded as not sent and retried on schedule; the endpoint is back at full speed as soon as a request succeeds.
+          </p>
+        ) : null}
         <p className="mt-3 text-xs text-slate-500">
           Failed deliveries are retried automatically with backoff. A webhook is disabled when its endpoint answers 410 Gone, or after 5 days and at least 20
           attempts without a success.

@@ -1,0 +1,126 @@
+import { inArray, sql } from 'drizzle-orm';
+import { POST as postEvents } from '@/app/api/v1/events/route';
+import { getDb, runPrepared } from '@/db/client';
+import { deliveries, webhooks } from '@/db/schema';
+import { QUEUES } from '@/lib/webhooks/queue/boss';
+import { fmt, percentile, sleep } from '../lib/figures';
+import { memoryOf, startWorker, stopChild, type BenchReceiver } from '../lib/processes';
+import { addWebhooks, createTenant, type Tenant } from '../lib/tenants';
+
+const setting = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const HEALTHY = setting('BENCH_NOISY_HEALTHY', 40);
+const RATE = setting('BENCH_NOISY_RATE', 5);
+const SECONDS = setting('BENCH_NOISY_SECONDS', 20);
+/** After publishing, how long the hanging endpoints' first retries (5 s later by default) get to fall due. */
+const SETTLE_SECONDS = setting('BENCH_NOISY_SETTLE_SECONDS', 20);
+
+/** One event through `POST /api/v1/events`, as another Kazinex service sends it. */
+async function sendEvent(tenant: Tenant, n: number): Promise<string> {
+  const response = await postEvents(
+    new Request('http://localhost/api/v1/events', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${process.env.KAZINEX_SERVICE_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        organisation_id: tenant.organisationId,
+        project_id: tenant.projectId,
+        type: 'workflow.completed',
+        data: { workflow_id: `wf_${n}`, document_id: `doc_${n}`, document_number: `NOISY-${n}`, status: 'completed', outcome: 'approved' },
+      }),
+    }),
+  );
+  if (response.status !== 202) throw new Error(`the events API answered ${response.status}: ${await response.text()}`);
+  return ((await response.json()) as { ids: string[] }).ids[0]!;
+}
+
+type Phase = { p50: number; p99: number; arrived: number; expected: number };
+
+/** Publishes RATE events/s for SECONDS and measures publish → receipt of the healthy webhooks' deliveries. */
+async function phase(receiver: BenchReceiver, tenant: Tenant, healthyIds: readonly string[], firstEvent: number): Promise<Phase> {
+  const publishedAt = new Map<string, number>();
+  receiver.record(true);
+  const started = performance.now();
+  for (let i = 0; i < RATE * SECONDS; i++) {
+    const due = started + (i * 1000) / RATE;
+    if (due > performance.now()) await sleep(due - performance.now());
+    const at = Date.now();
+    publishedAt.set(await sendEvent(tenant, firstEvent + i), at);
+  }
+  const sent = await getDb()
+    .select({ id: deliveries.id, eventId: deliveries.eventId })
+    .from(deliveries)
+    .where(sql`${inArray(deliveries.eventId, [...publishedAt.keys()])} and ${inArray(deliveries.webhookId, [...healthyIds])}`);
+  const deliveredAt = new Map(sent.map((d) => [d.id, publishedAt.get(d.eventId)!]));
+  // Every healthy delivery must arrive; give up only after two minutes.
+  const deadline = performance.now() + 120_000;
+  let stats = await receiver.stats();
+  while (stats.receipts.filter(([id]) => deliveredAt.has(id)).length < deliveredAt.size && performance.now() < deadline) {
+    await sleep(100);
+    stats = await receiver.stats();
+  }
+  receiver.record(false);
+  const latencies = stats.receipts.filter(([id]) => deliveredAt.has(id)).map(([id, t]) => t - deliveredAt.get(id)!).sort((a, b) => a - b);
+  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), arrived: latencies.length, expected: deliveredAt.size };
+}
+
+/**
+ * How late each recorded attempt of the hanging webhooks was: its start against when its job was
+ * due (the publish for a first attempt, the scheduled retry time for the others).
+ */
+async function lateness(webhookIds: readonly string[]): Promise<{ attempts: number; sent: number; worstMs: number; p99Ms: number }> {
+  const rows = await runPrepared<{ late_ms: number; sent: boolean }>(
+    getDb(),
+    sql`
+      with due as (
+        select d.id as delivery_id, coalesce((j.data->>'attempt')::int, 1) as attempt, min(greatest(j.start_after, j.created_on)) as due
+        from pgboss.job j cross join lateral jsonb_array_elements_text(j.data->'deliveryIds') as d(id)
+        where j.name = ${QUEUES.deliveries}
+        group by 1, 2
+      )
+      select extract(epoch from (a.started_at - due.due)) * 1000 as late_ms, a.request_signatures is not null as sent
+      from delivery_attempts a join due on due.delivery_id = a.delivery_id and due.attempt = a.attempt_number
+      where a.webhook_id = any(${sql.param([...webhookIds])}::text[])`,
+  );
+  const late = rows.map((r) => Math.max(0, Number(r.late_ms))).sort((a, b) => a - b);
+  return { attempts: rows.length, sent: rows.filter((r) => r.sent).length, worstMs: late.at(-1) ?? 0, p99Ms: percentile(late, 99) };
+}
+
+export type NoisyResult = { hanging: number; without: Phase; with: Phase; ratio: number; worstLateMs: number; rssMb: number };
+
+/**
+ * Scenario "noisy": one organisation, HEALTHY webhooks that answer at once and `hangingCount`
+ * whose endpoint never answers, all subscribed to workflow.completed; RATE events/s for SECONDS
+ * through the events API, default retry schedule. Healthy latency without the hanging webhooks
+ * (inactive), then with them; the hanging webhooks' attempts against their due times; worker memory.
+ */
+export async function noisyNeighbours(receiver: BenchReceiver, databaseUrl: string, hangingCount: number): Promise<NoisyResult> {
+  const healthy = await createTenant(`Noisy ${hangingCount}`, Array.from({ length: HEALTHY }, (_, i) => `http://127.0.0.1:${receiver.port}/noisy-${hangingCount}/ok-${i + 1}`));
+  const hangingUrls = Array.from({ length: hangingCount }, (_, i) => `http://127.0.0.1:${receiver.hangingPort}/noisy-${hangingCount}/dead-${i + 1}`);
+  // The hanging webhooks belong to the same organisation, inactive until the second phase.
+  const hangingIds = await addWebhooks(healthy.organisationId, hangingUrls, { label: 'Dead endpoint', active: false });
+  const db = getDb();
+
+  const worker = await startWorker(databaseUrl);
+  try {
+    const without = await phase(receiver, healthy, healthy.webhookIds, 0);
+    await db.update(webhooks).set({ active: true }).where(inArray(webhooks.id, hangingIds));
+    const withHanging = await phase(receiver, healthy, healthy.webhookIds, RATE * SECONDS);
+    await sleep(SETTLE_SECONDS * 1000);
+    const memory = memoryOf(worker);
+    const late = await lateness(hangingIds);
+    const stats = await receiver.stats();
+    const ratio = withHanging.p99 / without.p99;
+    console.log(`Noisy neighbours: ${HEALTHY} healthy + ${hangingCount} hanging webhooks, ${RATE} events/s for ${SECONDS} s through POST /api/v1/events`);
+    console.log(`  healthy without the hanging ones: ${fmt(without.arrived)} / ${fmt(without.expected)} arrived, p50 ${fmt(without.p50)} ms, p99 ${fmt(without.p99)} ms`);
+    console.log(`  healthy with the hanging ones:    ${fmt(withHanging.arrived)} / ${fmt(withHanging.expected)} arrived, p50 ${fmt(withHanging.p50)} ms, p99 ${fmt(withHanging.p99)} ms`);
+    console.log(`  p99 ratio: ${fmt(ratio, 2)}×`);
+    console.log(
+      `  hanging webhooks: ${fmt(late.attempts)} attempts recorded (${fmt(late.sent)} sent, ${fmt(late.attempts - late.sent)} held back while slowed down), ${fmt(stats.open)} requests open now; lateness against their due time: worst ${fmt(late.worstMs / 1000, 1)} s, p99 ${fmt(late.p99Ms / 1000, 1)} s`,
+    );
+    console.log(`  worker memory: ${memory.rssMb} MB resident at the end, ${memory.peakMb} MB at its peak\n`);
+    return { hanging: hangingCount, without, with: withHanging, ratio, worstLateMs: late.worstMs, rssMb: memory.rssMb };
+  } finally {
+    await stopChild(worker);
+    // Their retries (minutes away) must not run into the next scenario.
+    await db.update(webhooks).set({ active: false, disabledReason: 'benchmark scenario over' }).where(inArray(webhooks.id, hangingIds));
+  }
+}

@@ -1,0 +1,170 @@
+import { asc, eq, inArray } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeDb, getDb } from '@/db/client';
+import { deliveries, deliveryAttempts, webhooks } from '@/db/schema';
+import { closePublisher } from '@/lib/webhooks/queue/boss';
+import { publishEvent } from '@/lib/webhooks/publish/publish';
+import { completedData, createOrganisation, createWebhook } from '../support/fixtures';
+import { startReceiver, type Receiver } from '../support/receiver';
+import { waitFor } from '../support/wait';
+import { startWorker, type RunningWorker } from '../support/worker';
+
+/*
+ * Dead endpoints next to healthy ones, through the real worker and a loopback receiver whose
+ * "hang" paths accept requests and never answer.
+ */
+
+const TIMEOUT_MS = 4_000;
+const PER_WEBHOOK = 4;
+const RETRY_SECONDS = 1;
+
+let receiver: Receiver;
+let worker: RunningWorker;
+/** Hanging paths that answer again. */
+const recovered = new Set<string>();
+
+beforeAll(async () => {
+  receiver = await startReceiver();
+  receiver.reply((req) => (req.path.startsWith('/hang') && !recovered.has(req.path) ? 'hang' : { status: 200, body: 'ok', delayMs: req.path.startsWith('/hang') ? 300 : 0 }));
+  worker = await startWorker({
+    WEBHOOKS_TIMEOUT_MS: String(TIMEOUT_MS),
+    WEBHOOKS_RETRY_SCHEDULE: `${RETRY_SECONDS},${RETRY_SECONDS}`,
+    WEBHOOKS_WEBHOOK_CONCURRENCY: String(PER_WEBHOOK),
+  });
+});
+
+afterAll(async () => {
+  await worker?.stop();
+  await receiver?.close();
+  await closePublisher();
+  await closeDb();
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function publish(org: { organisationId: string; projectId: string }) {
+  const published = await publishEvent({ organisationId: org.organisationId, projectId: org.projectId, type: 'workflow.completed', data: completedData });
+  if (!published.ok) throw new Error('publish failed');
+  return published.deliveryIds;
+}
+
+async function hangingWebhooks(organisationId: string, count: number) {
+  const made = [];
+  for (let i = 0; i < count; i++) {
+    const path = `/hang/${organisationId}/${i}`;
+    made.push({ path, ...(await createWebhook(organisationId, { url: receiver.url + path, events: ['workflow.completed'] })) });
+  }
+  return made;
+}
+
+const slowedDown = async (ids: string[]) =>
+  (await getDb().select({ id: webhooks.id, slowedReason: webhooks.slowedReason }).from(webhooks).where(inArray(webhooks.id, ids))).filter((w) => w.slowedReason !== null);
+
+describe('endpoints that hang', () => {
+  it("50 hanging endpoints do not delay a healthy webhook's deliveries beyond a second, and none gets more than its cap", async () => {
+    const org = await createOrganisation();
+    const healthyPath = `/healthy/${org.organisationId}`;
+    await createWebhook(org.organisationId, { url: receiver.url + healthyPath, events: ['workflow.completed'] });
+    const hanging = await hangingWebhooks(org.organisationId, 50);
+    const openHanging = () => hanging.reduce((n, h) => n + receiver.open(h.path), 0);
+
+    const publishedAt = new Map<string, number>();
+    const hangingOpenOnArrival: number[] = [];
+    const events = 15;
+    for (let i = 0; i < events; i++) {
+      const started = Date.now();
+      for (const id of await publish(org)) publishedAt.set(id, started);
+      await sleep(200);
+      hangingOpenOnArrival.push(openHanging());
+    }
+    const received = await receiver.waitFor((all) => all.filter((r) => r.path === healthyPath).length >= events, 10_000);
+    const latencies = received.filter((r) => r.path === healthyPath).map((r) => r.receivedAt - publishedAt.get(r.headers['x-kazinex-delivery'] as string)!);
+
+    expect(latencies).toHaveLength(events);
+    // The hanging load was real: at least one request to each dead endpoint stayed open meanwhile.
+    expect(Math.max(...hangingOpenOnArrival)).toBeGreaterThanOrEqual(hanging.length);
+    expect(Math.max(...latencies)).toBeLessThan(1_000);
+    for (const h of hanging) expect(receiver.mostOpen(h.path)).toBeLessThanOrEqual(PER_WEBHOOK);
+  });
+
+  it('a slowed-down endpoint gets one request at a time, and every scheduled attempt still happens, on time', async () => {
+    const org = await createOrganisation();
+    const hanging = await hangingWebhooks(org.organisationId, 5);
+    const ids = hanging.map((h) => h.id);
+    const deliveryIds = [...(await publish(org)), ...(await publish(org))];
+    // The first requests time out, and each endpoint is slowed down.
+    await waitFor(async () => (await slowedDown(ids)).length === ids.length, 'every hanging endpoint slowed down', TIMEOUT_MS * 4);
+    expect((await slowedDown(ids)).every((w) => w.slowedReason === 'timeout')).toBe(true);
+    await waitFor(() => hanging.every((h) => receiver.open(h.path) <= 1), 'the first requests to time out', TIMEOUT_MS * 2);
+    for (const h of hanging) receiver.resetMostOpen(h.path);
+
+    for (let i = 0; i < 10; i++) {
+      deliveryIds.push(...(await publish(org)));
+      await sleep(200);
+    }
+    // Every delivery runs through its whole schedule (an attempt and two retries) and fails.
+    await waitFor(
+      async () => (await getDb().select({ status: deliveries.status }).from(deliveries).where(inArray(deliveries.id, deliveryIds))).every((d) => d.status === 'failed'),
+      'every delivery to fail after its last retry',
+      60_000,
+      200,
+    );
+    for (const h of hanging) expect(receiver.mostOpen(h.path)).toBeLessThanOrEqual(1);
+
+    const attempts = await getDb()
+      .select()
+      .from(deliveryAttempts)
+      .where(inArray(deliveryAttempts.deliveryId, deliveryIds))
+      .orderBy(asc(deliveryAttempts.deliveryId), asc(deliveryAttempts.attemptNumber));
+    const byDelivery = new Map<string, typeof attempts>();
+    for (const a of attempts) byDelivery.set(a.deliveryId, [...(byDelivery.get(a.deliveryId) ?? []), a]);
+    expect(byDelivery.size).toBe(deliveryIds.length);
+    for (const list of byDelivery.values()) {
+      expect(list.map((a) => a.attemptNumber)).toEqual([1, 2, 3]);
+      // A retry is due RETRY_SECONDS (±20 % jitter) after the attempt before it ended; a held one is recorded then, not later.
+      for (let i = 1; i < list.length; i++) {
+        const lateMs = list[i]!.startedAt.getTime() - list[i - 1]!.completedAt.getTime() - RETRY_SECONDS * 1200;
+        expect(lateMs).toBeLessThan(3_000);
+      }
+    }
+    const errors = attempts.map((a) => a.error ?? '');
+    expect(errors.some((e) => e.startsWith('Timed out after'))).toBe(true);
+    const held = attempts.filter((a) => a.error?.startsWith('Not sent: endpoint timed out'));
+    expect(held.length).toBeGreaterThan(attempts.length / 2);
+    expect(held.every((a) => a.requestSignatures === null && a.responseStatus === null)).toBe(true);
+  });
+
+  it('a slowed-down endpoint that answers again is back at full speed within a minute', async () => {
+    const org = await createOrganisation();
+    const [webhook] = await hangingWebhooks(org.organisationId, 1);
+    await publish(org);
+    await waitFor(async () => (await slowedDown([webhook!.id])).length === 1, 'the endpoint slowed down', TIMEOUT_MS * 4);
+
+    recovered.add(webhook!.path);
+    const answering = Date.now();
+    await waitFor(
+      async () => {
+        await publish(org);
+        return (await slowedDown([webhook!.id])).length === 0;
+      },
+      'the slow-down to end',
+      60_000,
+      250,
+    );
+    expect(Date.now() - answering).toBeLessThan(60_000);
+
+    // Full speed: several requests in flight at once again (each answer takes 300 ms here).
+    receiver.resetMostOpen(webhook!.path);
+    const burst: string[] = [];
+    for (let i = 0; i < 8; i++) burst.push(...(await publish(org)));
+    await waitFor(
+      async () => (await getDb().select({ status: deliveries.status }).from(deliveries).where(inArray(deliveries.id, burst))).every((d) => d.status === 'succeeded'),
+      'the burst to be delivered',
+      15_000,
+      100,
+    );
+    expect(receiver.mostOpen(webhook!.path)).toBeGreaterThan(1);
+    const [row] = await getDb().select({ probeUntil: webhooks.probeUntil }).from(webhooks).where(eq(webhooks.id, webhook!.id));
+    expect(row!.probeUntil).toBeNull();
+  });
+});
