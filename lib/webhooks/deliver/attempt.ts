@@ -117,6 +117,7 @@ async function attempt(job: DeliveryRequest, delivery: LoadedDelivery, ctx: Deli
     nextAttemptAt: retryDelayMs === null ? null : new Date(completedAt.getTime() + retryDelayMs),
     automaticAttempt: job.trigger === 'automatic' ? (job.attempt ?? 1) : null,
     sent: !held && checked.ok && signing !== null,
+    held,
     timedOut: result.timedOut,
     retryAfterMs: result.status === 429 ? parseRetryAfter(result.headers?.['retry-after'], completedAt) : null,
   };

@@ -16,6 +16,8 @@ export type AttemptRecord = Omit<typeof deliveryAttempts.$inferInsert, 'attemptN
   automaticAttempt: number | null;
   /** A request went out (not held back by a slow-down, nor refused before connecting). */
   sent: boolean;
+  /** Held back by a slow-down (slowdown.ts). */
+  held: boolean;
   timedOut: boolean;
   /** What a 429's Retry-After asked for. */
   retryAfterMs: number | null;
@@ -89,7 +91,7 @@ export async function recordAttemptsIn(tx: Transaction, records: readonly Attemp
     // Deleted with its webhook while the attempt was in flight, or this attempt was recorded already.
     if (count === undefined) continue;
     recorded.push(...list);
-    list.forEach(({ deliveryStatus: _status, nextAttemptAt, automaticAttempt: _automatic, sent: _sent, timedOut: _timedOut, retryAfterMs: _retryAfter, ...attempt }, i) => {
+    list.forEach(({ deliveryStatus: _status, nextAttemptAt, automaticAttempt: _automatic, sent: _sent, held: _held, timedOut: _timedOut, retryAfterMs: _retryAfter, ...attempt }, i) => {
       const attemptNumber = count - list.length + i + 1;
       rows.push({ ...attempt, attemptNumber });
       if (nextAttemptAt && i === list.length - 1) {
