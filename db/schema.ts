@@ -140,6 +140,10 @@ export const webhooks = pgTable(
     index('webhooks_disabled_idx')
       .on(t.id)
       .where(sql`${t.disabledReason} is not null`),
+    // The slowed-down-endpoints metric counts these at every scrape.
+    index('webhooks_slowed_idx')
+      .on(t.id)
+      .where(sql`${t.slowedSince} is not null`),
   ],
 );
 

@@ -23,7 +23,7 @@ async function sendEvent(tenant: Tenant, n: number): Promise<string> {
       body: JSON.stringify({
         organisation_id: tenant.organisationId,
         project_id: tenant.projectId,
-        type: 'workflow.completed',
+        event: 'workflow.completed',
         data: { workflow_id: `wf_${n}`, document_id: `doc_${n}`, document_number: `NOISY-${n}`, status: 'completed', outcome: 'approved' },
       }),
     }),

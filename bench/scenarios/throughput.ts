@@ -2,6 +2,7 @@ import { buildEventBody } from '@/lib/webhooks/core/envelope';
 import { publishEvents } from '@/lib/webhooks/publish/publish';
 import { bareCeiling } from '../bare-ceiling';
 import { fmt, percentile, sleep } from '../lib/figures';
+import { attemptStorage } from '../lib/storage';
 import { memoryOf, startWorker, stopChild, type BenchReceiver } from '../lib/processes';
 import { createTenant, eventInput, recordedAttempts, type Tenant } from '../lib/tenants';
 
@@ -56,6 +57,10 @@ export async function throughput(receiver: BenchReceiver, databaseUrl: string, e
     const run = await publishAndDrain(receiver, [tenant], events);
     console.log(`Throughput: ${fmt(events)} events → ${fmt(run.deliveries)} deliveries to ${webhookCount} webhooks`);
     console.log(`  every attempt recorded after ${fmt(run.seconds, 2)} s: ${fmt(run.perSecond)} deliveries/s (publish → recorded attempt); ${fmt(run.succeeded)} succeeded`);
+    const bytes = await attemptStorage();
+    console.log(
+      `  storage per attempt: ${fmt(bytes.tableBytes - bytes.responseBodyBytes)} bytes in the table without the response body (${fmt(bytes.responseBodyBytes)} for that), ${fmt(bytes.indexBytes)} in its indexes`,
+    );
 
     // Latency at a steady, moderate rate: one small publish every 20 ms.
     const tickMs = 20;

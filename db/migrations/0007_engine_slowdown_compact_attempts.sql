@@ -3,6 +3,7 @@ ALTER TABLE "delivery_attempts" ADD COLUMN "request_user_agent" text;--> stateme
 ALTER TABLE "webhooks" ADD COLUMN "slowed_since" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "webhooks" ADD COLUMN "slowed_reason" text;--> statement-breakpoint
 ALTER TABLE "webhooks" ADD COLUMN "probe_until" timestamp with time zone;--> statement-breakpoint
+CREATE INDEX "webhooks_slowed_idx" ON "webhooks" USING btree ("id") WHERE "webhooks"."slowed_since" is not null;--> statement-breakpoint
 -- Attempts keep only what cannot be derived of their request: the HMACs (32 bytes each) and the User-Agent.
 UPDATE "delivery_attempts" SET
   "request_user_agent" = "request_headers"->>'User-Agent',

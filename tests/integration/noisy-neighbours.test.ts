@@ -5,6 +5,7 @@ import { deliveries, deliveryAttempts, webhooks } from '@/db/schema';
 import { closePublisher } from '@/lib/webhooks/queue/boss';
 import { publishEvent } from '@/lib/webhooks/publish/publish';
 import { completedData, createOrganisation, createWebhook } from '../support/fixtures';
+import { parseExposition } from '../support/prometheus';
 import { startReceiver, type Receiver } from '../support/receiver';
 import { waitFor } from '../support/wait';
 import { startWorker, type RunningWorker } from '../support/worker';
@@ -95,6 +96,8 @@ describe('endpoints that hang', () => {
     // The first requests time out, and each endpoint is slowed down.
     await waitFor(async () => (await slowedDown(ids)).length === ids.length, 'every hanging endpoint slowed down', TIMEOUT_MS * 4);
     expect((await slowedDown(ids)).every((w) => w.slowedReason === 'timeout')).toBe(true);
+    const metrics = parseExposition(await (await fetch(`${worker.healthUrl}/metrics`)).text());
+    expect(metrics.samples.find((m) => m.name === 'kazinex_webhooks_slowed_down')!.value).toBeGreaterThanOrEqual(ids.length);
     await waitFor(() => hanging.every((h) => receiver.open(h.path) <= 1), 'the first requests to time out', TIMEOUT_MS * 2);
     for (const h of hanging) receiver.resetMostOpen(h.path);
 
