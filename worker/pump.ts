@@ -6,9 +6,9 @@ import { countAttempts } from '@/lib/observability/metrics';
 import { makeAttempts, type DeliveryContext } from '@/lib/webhooks/deliver/attempt';
 import { AutomaticAttemptsInFlight, planAttempts, type AttemptPlan } from '@/lib/webhooks/deliver/fence';
 import { loadDeliveries } from '@/lib/webhooks/deliver/load';
-import { claimProbes } from '@/lib/webhooks/deliver/slowdown';
-import { DELIVERIES_PER_JOB } from '@/lib/webhooks/core/delivery-job';
 import { recordAttemptsIn, recordingTransaction, type AttemptRecord } from '@/lib/webhooks/deliver/record';
+import { heldBack } from '@/lib/webhooks/deliver/slowdown';
+import { DELIVERIES_PER_JOB } from '@/lib/webhooks/core/delivery-job';
 import { inTransaction, type QueueName } from '@/lib/webhooks/queue/boss';
 import type { DeliveryRequest } from '@/lib/webhooks/queue/enqueue';
 
@@ -237,7 +237,10 @@ export class DeliveryPump {
     });
     let held: Set<string>;
     try {
-      held = await this.#holdBack(plans.flatMap((p) => p.plan.send));
+      held = await heldBack(
+        plans.flatMap((p) => p.plan.send),
+        this.#options.ctx.timeoutMs + PROBE_LEASE_MARGIN_MS,
+      );
     } catch (err) {
       for (const p of plans) this.#automatic.release(p.automatic);
       await this.#giveBack(
@@ -259,26 +262,6 @@ export class DeliveryPump {
         },
       );
     }
-  }
-
-  /**
-   * The automatic attempts of slowed-down endpoints that are not sent now: each such endpoint
-   * whose probe this worker claims gets its first attempt of the batch sent, the rest are held.
-   */
-  async #holdBack(sends: AttemptPlan['send']): Promise<Set<string>> {
-    const slowed = sends.filter((s) => s.job.trigger === 'automatic' && s.delivery.slowed).map((s) => s.delivery);
-    if (slowed.length === 0) return new Set();
-    const probes = await claimProbes(
-      slowed.map((d) => d.webhookId),
-      this.#options.ctx.timeoutMs + PROBE_LEASE_MARGIN_MS,
-    );
-    const held = new Set<string>();
-    const probing = new Set<string>();
-    for (const d of slowed) {
-      if (probes.has(d.webhookId) && !probing.has(d.webhookId)) probing.add(d.webhookId);
-      else held.add(d.id);
-    }
-    return held;
   }
 
   #finish(done: Finished): void {

@@ -2,6 +2,8 @@ import { sql } from 'drizzle-orm';
 import { getDb, runPrepared, type Transaction } from '@/db/client';
 import { recordset } from '@/db/json-rows';
 import type { SlowReason } from '@/lib/webhooks/core/slowdown';
+import type { DeliveryRequest } from '@/lib/webhooks/queue/enqueue';
+import type { LoadedDelivery } from './load';
 
 /*
  * Endpoint slow-down: a circuit breaker per webhook, kept on its row so every worker sees it.
@@ -52,6 +54,26 @@ export async function claimProbes(webhookIds: readonly string[], leaseMs: number
       and (probe_until is null or probe_until <= now())
     returning id`);
   return new Set(claimed.map((r) => r.id));
+}
+
+/**
+ * Of a batch's attempts, those not sent now: the automatic attempts of slowed-down endpoints,
+ * but for the first attempt of each endpoint whose probe this call claims.
+ */
+export async function heldBack(sends: readonly { job: DeliveryRequest; delivery: LoadedDelivery }[], leaseMs: number): Promise<Set<string>> {
+  const slowed = sends.filter((s) => s.job.trigger === 'automatic' && s.delivery.slowed).map((s) => s.delivery);
+  if (slowed.length === 0) return new Set();
+  const probes = await claimProbes(
+    slowed.map((d) => d.webhookId),
+    leaseMs,
+  );
+  const held = new Set<string>();
+  const probing = new Set<string>();
+  for (const d of slowed) {
+    if (probes.has(d.webhookId) && !probing.has(d.webhookId)) probing.add(d.webhookId);
+    else held.add(d.id);
+  }
+  return held;
 }
 
 /** What the slow-down needs of one attempt that was sent. */
