@@ -11,6 +11,7 @@
  *               the hanging webhooks' worst lateness (BENCH_NOISY_HANGING="40,200" to change);
  * and the worker's resident memory at the end of each.
  */
+import './lib/quiet';
 import { randomBytes } from 'node:crypto';
 import { closeDb } from '@/db/client';
 import { closePublisher } from '@/lib/webhooks/queue/boss';

@@ -50,7 +50,7 @@ function logAttempts(job: Job<unknown>, records: readonly AttemptRecord[]): void
     };
     if (r.success) logger.debug(fields, 'delivery attempt succeeded');
     // Held back by a slow-down: expected while an endpoint is down, and counted in the metrics.
-    else if (r.held) logger.debug({ ...fields, error: r.error ?? null }, 'delivery attempt not sent');
+    else if (r.request.held) logger.debug({ ...fields, error: r.error ?? null }, 'delivery attempt not sent');
     else logger.info({ ...fields, error: r.error ?? null, nextAttemptAt: r.nextAttemptAt?.toISOString() ?? null }, 'delivery attempt failed');
   }
 }

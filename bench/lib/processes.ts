@@ -42,7 +42,7 @@ export function startReceiver(): Promise<BenchReceiver> {
 export function startWorker(databaseUrl: string, env: Record<string, string> = {}): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'worker/index.ts'], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: databaseUrl, WEBHOOKS_ALLOW_PRIVATE_URLS: 'true', WORKER_HEALTH_PORT: '0', LOG_FORMAT: 'json', NODE_OPTIONS: WORKER_NODE_OPTIONS, ...env },
+    env: { ...process.env, DATABASE_URL: databaseUrl, WEBHOOKS_ALLOW_PRIVATE_URLS: 'true', WORKER_HEALTH_PORT: '0', LOG_FORMAT: 'json', LOG_LEVEL: 'info', NODE_OPTIONS: WORKER_NODE_OPTIONS, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {

@@ -32,7 +32,7 @@ async function sendEvent(tenant: Tenant, n: number): Promise<string> {
   return ((await response.json()) as { ids: string[] }).ids[0]!;
 }
 
-type Phase = { p50: number; p99: number; arrived: number; expected: number };
+type Phase = { p50: number; p99: number; arrived: number; expected: number; worstBySecond: string };
 
 /** Publishes RATE events/s for SECONDS and measures publish → receipt of the healthy webhooks' deliveries. */
 async function phase(receiver: BenchReceiver, tenant: Tenant, healthyIds: readonly string[], firstEvent: number): Promise<Phase> {
@@ -58,8 +58,16 @@ async function phase(receiver: BenchReceiver, tenant: Tenant, healthyIds: readon
     stats = await receiver.stats();
   }
   receiver.record(false);
-  const latencies = stats.receipts.filter(([id]) => deliveredAt.has(id)).map(([id, t]) => t - deliveredAt.get(id)!).sort((a, b) => a - b);
-  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), arrived: latencies.length, expected: deliveredAt.size };
+  const arrived = stats.receipts.filter(([id]) => deliveredAt.has(id));
+  const latencies = arrived.map(([id, t]) => t - deliveredAt.get(id)!).sort((a, b) => a - b);
+  // The worst latency of the events published in each second, to show when a delay happened.
+  const firstAt = Math.min(...publishedAt.values());
+  const worst = new Array<number>(SECONDS).fill(0);
+  for (const [id, t] of arrived) {
+    const second = Math.min(SECONDS - 1, Math.floor((deliveredAt.get(id)! - firstAt) / 1000));
+    worst[second] = Math.max(worst[second]!, t - deliveredAt.get(id)!);
+  }
+  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), arrived: latencies.length, expected: deliveredAt.size, worstBySecond: worst.join(' ') };
 }
 
 /**
@@ -112,6 +120,7 @@ export async function noisyNeighbours(receiver: BenchReceiver, databaseUrl: stri
     console.log(`Noisy neighbours: ${HEALTHY} healthy + ${hangingCount} hanging webhooks, ${RATE} events/s for ${SECONDS} s through POST /api/v1/events`);
     console.log(`  healthy without the hanging ones: ${fmt(without.arrived)} / ${fmt(without.expected)} arrived, p50 ${fmt(without.p50)} ms, p99 ${fmt(without.p99)} ms`);
     console.log(`  healthy with the hanging ones:    ${fmt(withHanging.arrived)} / ${fmt(withHanging.expected)} arrived, p50 ${fmt(withHanging.p50)} ms, p99 ${fmt(withHanging.p99)} ms`);
+    console.log(`  worst healthy latency (ms) of the events published in each second, with them: ${withHanging.worstBySecond}`);
     console.log(`  p99 ratio: ${fmt(ratio, 2)}×`);
     console.log(
       `  hanging webhooks: ${fmt(late.attempts)} attempts recorded (${fmt(late.sent)} sent, ${fmt(late.attempts - late.sent)} held back while slowed down), ${fmt(stats.open)} requests open now; lateness against their due time: worst ${fmt(late.worstMs / 1000, 1)} s, p99 ${fmt(late.p99Ms / 1000, 1)} s`,

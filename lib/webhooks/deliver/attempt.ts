@@ -116,10 +116,13 @@ async function attempt(job: DeliveryRequest, delivery: LoadedDelivery, ctx: Deli
     deliveryStatus: deliveryStatusAfterAttempt({ success: result.success, retryDelayMs }),
     nextAttemptAt: retryDelayMs === null ? null : new Date(completedAt.getTime() + retryDelayMs),
     automaticAttempt: job.trigger === 'automatic' ? (job.attempt ?? 1) : null,
-    sent: !held && checked.ok && signing !== null,
-    held,
-    timedOut: result.timedOut,
-    retryAfterMs: result.status === 429 ? parseRetryAfter(result.headers?.['retry-after'], completedAt) : null,
+    request: {
+      sent: !held && checked.ok && signing !== null,
+      held,
+      timedOut: result.timedOut,
+      retryAfterMs: result.status === 429 ? parseRetryAfter(result.headers?.['retry-after'], completedAt) : null,
+      endpointSlowed: delivery.slowed || result.timedOut || result.status === 429,
+    },
   };
 }
 

@@ -14,13 +14,20 @@ export type AttemptRecord = Omit<typeof deliveryAttempts.$inferInsert, 'attemptN
   nextAttemptAt: Date | null;
   /** For an automatic attempt, the attempt number its job makes (see fence.ts); null for manual and test attempts. */
   automaticAttempt: number | null;
+  /** How the request went, for the slow-down (slowdown.ts); not stored with the attempt. */
+  request: RequestOutcome;
+};
+
+export type RequestOutcome = {
   /** A request went out (not held back by a slow-down, nor refused before connecting). */
   sent: boolean;
-  /** Held back by a slow-down (slowdown.ts). */
+  /** Held back by a slow-down. */
   held: boolean;
   timedOut: boolean;
   /** What a 429's Retry-After asked for. */
   retryAfterMs: number | null;
+  /** The endpoint was slowed down when the attempt began, or this attempt slows it down. */
+  endpointSlowed: boolean;
 };
 
 /** The attempts of one delivery in this batch (more than one only when Retry was pressed twice), oldest first. */
@@ -91,11 +98,11 @@ export async function recordAttemptsIn(tx: Transaction, records: readonly Attemp
     // Deleted with its webhook while the attempt was in flight, or this attempt was recorded already.
     if (count === undefined) continue;
     recorded.push(...list);
-    list.forEach(({ deliveryStatus: _status, nextAttemptAt, automaticAttempt: _automatic, sent: _sent, held: _held, timedOut: _timedOut, retryAfterMs: _retryAfter, ...attempt }, i) => {
+    list.forEach(({ deliveryStatus: _status, nextAttemptAt, automaticAttempt: _automatic, request, ...attempt }, i) => {
       const attemptNumber = count - list.length + i + 1;
       rows.push({ ...attempt, attemptNumber });
       if (nextAttemptAt && i === list.length - 1) {
-        retries.push({ deliveryId, webhookId: attempt.webhookId, attempt: attemptNumber + 1, startAfter: nextAttemptAt });
+        retries.push({ deliveryId, webhookId: attempt.webhookId, attempt: attemptNumber + 1, startAfter: nextAttemptAt, slowed: request.endpointSlowed });
       }
     });
   }
@@ -115,7 +122,9 @@ export async function recordAttemptsIn(tx: Transaction, records: readonly Attemp
   );
   await trackSlowdown(
     tx,
-    recorded.filter((r) => r.sent).map((r) => ({ webhookId: r.webhookId, success: r.success, timedOut: r.timedOut, status: r.responseStatus ?? null, retryAfterMs: r.retryAfterMs, completedAt: r.completedAt })),
+    recorded
+      .filter((r) => r.request.sent)
+      .map((r) => ({ webhookId: r.webhookId, success: r.success, timedOut: r.request.timedOut, status: r.responseStatus ?? null, retryAfterMs: r.request.retryAfterMs, completedAt: r.completedAt })),
   );
 }
 

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { getDb, runPrepared, type Transaction } from '@/db/client';
 import { recordset } from '@/db/json-rows';
 import type { SlowReason } from '@/lib/webhooks/core/slowdown';
-import type { DeliveryRequest } from '@/lib/webhooks/queue/enqueue';
+import { demoteWaitingJobs, type DeliveryRequest } from '@/lib/webhooks/queue/enqueue';
 import type { LoadedDelivery } from './load';
 
 /*
@@ -112,11 +112,17 @@ export async function trackSlowdown(tx: Transaction, outcomes: readonly SentOutc
       pauseMs: Math.min(MAX_PAUSE_MS, Math.max(PROBE_PAUSE_MS, o.retryAfterMs ?? 0)),
     }));
   const slowed = sql`(v.trip is not null or w.consecutive_failures >= ${SLOW_AFTER_FAILURES} or w.slowed_since is not null)`;
-  await runPrepared(tx, sql`
+  const changed = await runPrepared<{ id: string; started: boolean }>(tx, sql`
     update webhooks as w
     set slowed_since = case when v.ok then null when ${slowed} then coalesce(w.slowed_since, v.at) end,
         slowed_reason = case when v.ok then null when ${slowed} then coalesce(v.trip, w.slowed_reason, 'failing') end,
         probe_until = case when v.ok then null when ${slowed} then v.at + make_interval(secs => v."pauseMs" / 1000.0) end
     from ${recordset('v', CHANGE, rows)}
-    where w.id = v.id`);
+    where w.id = v.id
+    returning w.id, w.slowed_since = v.at as started`);
+  // Slowed down just now: what already waits for these endpoints moves behind everyone else.
+  await demoteWaitingJobs(
+    tx,
+    changed.filter((c) => c.started).map((c) => c.id),
+  );
 }

@@ -23,6 +23,8 @@ export type NewDelivery = {
   trigger: AttemptTrigger;
   /** `skipped`: stored for a webhook disabled by failure tracking, with no job until it is replayed. */
   status?: 'pending' | 'skipped';
+  /** The webhook's endpoint is slowed down: its job waits behind everyone else's. */
+  slowed?: boolean;
 };
 
 /** Stores events, their deliveries and the delivery jobs in the caller's transaction, in bulk. */
@@ -33,11 +35,11 @@ export async function storeEvents(tx: Transaction, newEvents: readonly NewEvent[
     tx,
     insertRows(
       deliveries,
-      newDeliveries.map(({ trigger: _trigger, ...delivery }) => delivery),
+      newDeliveries.map(({ trigger: _trigger, slowed: _slowed, ...delivery }) => delivery),
     ),
   );
   await enqueueDeliveries(
     tx,
-    newDeliveries.filter((d) => d.status !== 'skipped').map(({ id, webhookId, trigger }) => ({ deliveryId: id, webhookId, trigger })),
+    newDeliveries.filter((d) => d.status !== 'skipped').map(({ id, webhookId, trigger, slowed }) => ({ deliveryId: id, webhookId, trigger, slowed })),
   );
 }

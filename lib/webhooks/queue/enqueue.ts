@@ -22,11 +22,21 @@ export type DeliveryJobData = {
 /** One attempt the worker is asked to make. */
 export type DeliveryRequest = { deliveryId: string; trigger: AttemptTrigger; attempt?: number };
 
-export type DeliveryToEnqueue = Omit<DeliveryRequest, 'attempt'> & { webhookId: string };
+/** `slowed`: the webhook's endpoint is slowed down, so its job waits behind everyone else's (SLOWED_PRIORITY). */
+export type DeliveryToEnqueue = Omit<DeliveryRequest, 'attempt'> & { webhookId: string; slowed?: boolean };
+
+/**
+ * pg-boss fetches higher priorities first. Jobs of slowed-down endpoints (deliver/slowdown.ts) are
+ * mostly recorded as not sent at once; below everyone else's, a burst of them never delays a
+ * healthy webhook's jobs in the fetch. They still run as soon as the fetch has room.
+ */
+export const SLOWED_PRIORITY = -1;
+
+type JobToInsert = { data: DeliveryJobData; group: { id: string }; priority?: number };
 
 
 /** Groups deliveries by webhook and trigger into jobs; the group id is the webhook, for per-webhook concurrency. */
-export function toJobs(deliveries: readonly DeliveryToEnqueue[]): { data: DeliveryJobData; group: { id: string } }[] {
+export function toJobs(deliveries: readonly DeliveryToEnqueue[]): JobToInsert[] {
   const byWebhook = new Map<string, DeliveryToEnqueue[]>();
   for (const d of deliveries) {
     const key = `${d.trigger}\n${d.webhookId}`;
@@ -34,11 +44,13 @@ export function toJobs(deliveries: readonly DeliveryToEnqueue[]): { data: Delive
     if (list) list.push(d);
     else byWebhook.set(key, [d]);
   }
-  const jobs: { data: DeliveryJobData; group: { id: string } }[] = [];
+  const jobs: JobToInsert[] = [];
   for (const list of byWebhook.values()) {
     for (let i = 0; i < list.length; i += DELIVERIES_PER_JOB) {
       const chunk = list.slice(i, i + DELIVERIES_PER_JOB);
-      jobs.push({ data: { deliveryIds: chunk.map((d) => d.deliveryId), trigger: chunk[0]!.trigger }, group: { id: chunk[0]!.webhookId } });
+      const job: JobToInsert = { data: { deliveryIds: chunk.map((d) => d.deliveryId), trigger: chunk[0]!.trigger }, group: { id: chunk[0]!.webhookId } };
+      if (chunk.some((d) => d.slowed)) job.priority = SLOWED_PRIORITY;
+      jobs.push(job);
     }
   }
   return jobs;
@@ -73,7 +85,7 @@ export async function enqueueDeliveries(tx: Transaction, deliveries: readonly De
 }
 
 /** An automatic retry: one job per delivery, since each has its own jittered due time. */
-export type ScheduledRetry = { deliveryId: string; webhookId: string; attempt: number; startAfter: Date };
+export type ScheduledRetry = { deliveryId: string; webhookId: string; attempt: number; startAfter: Date; slowed?: boolean };
 
 /** Inserts retry jobs due at their `startAfter`, in the transaction that records the failed attempts. */
 export async function scheduleRetries(tx: Transaction, retries: readonly ScheduledRetry[]): Promise<void> {
@@ -85,9 +97,22 @@ export async function scheduleRetries(tx: Transaction, retries: readonly Schedul
       data: { deliveryIds: [r.deliveryId], trigger: 'automatic', attempt: r.attempt } satisfies DeliveryJobData,
       group: { id: r.webhookId },
       startAfter: r.startAfter,
+      ...(r.slowed ? { priority: SLOWED_PRIORITY } : {}),
     })),
     { db: inTransaction(tx) },
   );
   // A retry due at once (a replay resuming its schedule) should not wait for the worker's next poll.
   if (retries.some((r) => r.startAfter.getTime() <= Date.now())) await notifyWorker(tx, [QUEUES.deliveries]);
+}
+
+/**
+ * When an endpoint is slowed down, the jobs of its webhooks already waiting move behind everyone
+ * else's (SLOWED_PRIORITY). pg-boss has no call for this, so it is one statement on its job table.
+ */
+export async function demoteWaitingJobs(tx: Transaction, webhookIds: readonly string[]): Promise<void> {
+  if (webhookIds.length === 0) return;
+  await runPrepared(tx, sql`
+    update pgboss.job set priority = ${SLOWED_PRIORITY}
+    where name = ${QUEUES.deliveries} and group_id = any(${sql.param([...webhookIds])}::text[])
+      and state in ('created', 'retry') and priority > ${SLOWED_PRIORITY}`);
 }
