@@ -61,7 +61,7 @@ async function main() {
       const results = [];
       for (const hanging of counts) results.push(await noisyNeighbours(receiver, database.url, hanging));
       console.log('Noisy neighbours summary (healthy p99 with / without; worst lateness of a hanging endpoint; worker memory):');
-      for (const r of results) console.log(`  ${r.hanging} hanging: ${fmt(r.ratio, 2)}× (${fmt(r.with.p99)} / ${fmt(r.without.p99)} ms), all healthy arrived: ${r.with.arrived === r.with.expected ? 'yes' : 'NO'}, worst lateness ${fmt(r.worstLateMs / 1000, 1)} s, ${r.rssMb} MB`);
+      for (const r of results) console.log(`  ${r.hanging} hanging: ${fmt(r.ratio, 2)}× (${fmt(r.with.p99)} / ${fmt(r.without.p99)} ms), all healthy arrived: ${r.with.arrived === r.with.expected ? 'yes' : 'NO'}, worst lateness ${fmt(r.worstLateMs / 1000, 1)} s (${fmt(r.worstSlowedLateMs / 1000, 1)} s once slowed down), ${r.rssMb} MB`);
     }
   } finally {
     receiver?.child.disconnect();
