@@ -1,19 +1,31 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { closeDb, getDb } from '@/db/client';
 import { webhooks } from '@/db/schema';
 import { claimProbes, MAX_PAUSE_MS, PROBE_PAUSE_MS, SLOW_AFTER_FAILURES, trackSlowdown, type SentOutcome } from '@/lib/webhooks/deliver/slowdown';
-import { createOrganisation, createWebhook, UNREACHABLE_LOOPBACK } from '../support/fixtures';
+import { closePublisher } from '@/lib/webhooks/queue/boss';
+import { SLOWED_PRIORITY } from '@/lib/webhooks/queue/enqueue';
+import { publishEvent } from '@/lib/webhooks/publish/publish';
+import { completedData, createOrganisation, createWebhook, UNREACHABLE_LOOPBACK } from '../support/fixtures';
 
 /* The slow-down rules (deliver/slowdown.ts), driven through PostgreSQL as the recorder drives them. */
 
 afterAll(async () => {
+  await closePublisher();
   await closeDb();
 });
 
 async function aWebhook() {
   const org = await createOrganisation();
   return (await createWebhook(org.organisationId, { url: UNREACHABLE_LOOPBACK })).id;
+}
+
+/** The priorities of the waiting delivery jobs of these deliveries. */
+async function prioritiesOf(deliveryIds: string[]): Promise<number[]> {
+  const rows = await getDb().execute<{ priority: number }>(
+    sql`select priority from pgboss.job where state in ('created', 'retry') and data->'deliveryIds' ?| ${sql.param(deliveryIds)}::text[]`,
+  );
+  return rows.map((r) => r.priority);
 }
 
 const at = new Date('2026-03-01T12:00:00Z');
@@ -79,5 +91,20 @@ describe('endpoint slow-down', () => {
     expect([...first, ...second]).toEqual([slowed]);
     expect((await stateOf(slowed)).probeUntil!.getTime()).toBeGreaterThan(Date.now() + 5_000);
     expect(await claimProbes([slowed], 10_000)).toEqual(new Set());
+  });
+
+  it("moves an endpoint's waiting jobs behind everyone else's when it slows down, and queues its new ones there", async () => {
+    const org = await createOrganisation();
+    const id = (await createWebhook(org.organisationId, { url: UNREACHABLE_LOOPBACK, events: ['workflow.completed'] })).id;
+    const publish = async () => {
+      const published = await publishEvent({ organisationId: org.organisationId, projectId: org.projectId, type: 'workflow.completed', data: completedData });
+      if (!published.ok) throw new Error('publish failed');
+      return published.deliveryIds;
+    };
+    const waiting = await publish();
+    expect(await prioritiesOf(waiting)).toEqual([0]);
+    await record([outcome(id, { timedOut: true, status: null, completedAt: new Date() })]);
+    expect(await prioritiesOf(waiting)).toEqual([SLOWED_PRIORITY]);
+    expect(await prioritiesOf(await publish())).toEqual([SLOWED_PRIORITY]);
   });
 });
