@@ -84,23 +84,45 @@ export async function enqueueDeliveries(tx: Transaction, deliveries: readonly De
   await notifyWorker(tx, queues);
 }
 
-/** An automatic retry: one job per delivery, since each has its own jittered due time. */
+/** An automatic retry of one delivery, due at `startAfter` (jittered); `slowed`: its endpoint is slowed down. */
 export type ScheduledRetry = { deliveryId: string; webhookId: string; attempt: number; startAfter: Date; slowed?: boolean };
+
+type RetryJob = JobToInsert & { startAfter: Date };
+
+/**
+ * One job per retry, since each has its own jittered due time; but the retries of a slowed-down
+ * endpoint (mostly recorded as not sent, a burst at a time) share jobs of up to DELIVERIES_PER_JOB
+ * per webhook and attempt number, due at the latest of their times, so a dead endpoint's backlog
+ * costs the queue a job per batch rather than one per delivery.
+ */
+export function toRetryJobs(retries: readonly ScheduledRetry[]): RetryJob[] {
+  const jobs: RetryJob[] = [];
+  const shared = new Map<string, RetryJob>();
+  for (const r of retries) {
+    const data: DeliveryJobData = { deliveryIds: [r.deliveryId], trigger: 'automatic', attempt: r.attempt };
+    if (!r.slowed) {
+      jobs.push({ data, group: { id: r.webhookId }, startAfter: r.startAfter });
+      continue;
+    }
+    const key = `${r.webhookId}\n${r.attempt}`;
+    const open = shared.get(key);
+    if (open && open.data.deliveryIds.length < DELIVERIES_PER_JOB) {
+      open.data.deliveryIds.push(r.deliveryId);
+      if (r.startAfter > open.startAfter) open.startAfter = r.startAfter;
+      continue;
+    }
+    const job: RetryJob = { data, group: { id: r.webhookId }, startAfter: r.startAfter, priority: SLOWED_PRIORITY };
+    shared.set(key, job);
+    jobs.push(job);
+  }
+  return jobs;
+}
 
 /** Inserts retry jobs due at their `startAfter`, in the transaction that records the failed attempts. */
 export async function scheduleRetries(tx: Transaction, retries: readonly ScheduledRetry[]): Promise<void> {
   if (retries.length === 0) return;
   const boss = await getPublisher();
-  await boss.insert(
-    QUEUES.deliveries,
-    retries.map((r) => ({
-      data: { deliveryIds: [r.deliveryId], trigger: 'automatic', attempt: r.attempt } satisfies DeliveryJobData,
-      group: { id: r.webhookId },
-      startAfter: r.startAfter,
-      ...(r.slowed ? { priority: SLOWED_PRIORITY } : {}),
-    })),
-    { db: inTransaction(tx) },
-  );
+  await boss.insert(QUEUES.deliveries, toRetryJobs(retries), { db: inTransaction(tx) });
   // A retry due at once (a replay resuming its schedule) should not wait for the worker's next poll.
   if (retries.some((r) => r.startAfter.getTime() <= Date.now())) await notifyWorker(tx, [QUEUES.deliveries]);
 }
