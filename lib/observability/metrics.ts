@@ -67,7 +67,7 @@ function createMetrics() {
     (b) => b.oldestDueAgeSeconds,
   );
   backlogGauge('kazinex_webhooks_disabled_total', 'Webhooks currently disabled by failure tracking (whole database).', (b) => b.webhooksDisabled);
-  backlogGauge('kazinex_webhooks_slowed_down', 'Webhooks whose endpoint timed out or kept failing and gets one request at a time (whole database).', (b) => b.webhooksSlowed);
+  backlogGauge('kazinex_webhooks_slowed_down', 'Webhooks whose endpoint timed out, answered 429 or could not be reached, and gets one request at a time (whole database).', (b) => b.webhooksSlowed);
   return metrics;
 }
 

@@ -61,20 +61,28 @@ describe('endpoint slow-down', () => {
   });
 
   it("starts at a 429 and pauses for the endpoint's Retry-After, at most a minute", async () => {
-    const [a, b] = [await aWebhook(), await aWebhook()];
-    await record([outcome(a, { status: 429, retryAfterMs: 40_000 }), outcome(b, { status: 429, retryAfterMs: 3_600_000 })]);
-    expect(await stateOf(a)).toMatchObject({ reason: 'rate_limited', probeUntil: new Date(at.getTime() + 40_000) });
+    const [a, b, c] = [await aWebhook(), await aWebhook(), await aWebhook()];
+    await record([outcome(a, { status: 429, retryAfterMs: 2_000 }), outcome(b, { status: 429, retryAfterMs: 3_600_000 }), outcome(c, { status: 429 })]);
+    expect(await stateOf(a)).toMatchObject({ reason: 'rate_limited', probeUntil: new Date(at.getTime() + 2_000) });
     expect(await stateOf(b)).toMatchObject({ reason: 'rate_limited', probeUntil: new Date(at.getTime() + MAX_PAUSE_MS) });
+    expect(await stateOf(c)).toMatchObject({ reason: 'rate_limited', probeUntil: new Date(at.getTime() + PROBE_PAUSE_MS) });
   });
 
-  it(`starts after ${SLOW_AFTER_FAILURES} failed attempts in a row, not before`, async () => {
+  it(`starts once an endpoint that cannot be reached has failed ${SLOW_AFTER_FAILURES} attempts in a row, not before`, async () => {
     const id = await aWebhook();
     await getDb().update(webhooks).set({ consecutiveFailures: SLOW_AFTER_FAILURES - 1 }).where(eq(webhooks.id, id));
-    await record([outcome(id)]);
+    await record([outcome(id, { status: null })]);
     expect((await stateOf(id)).reason).toBeNull();
     await getDb().update(webhooks).set({ consecutiveFailures: SLOW_AFTER_FAILURES }).where(eq(webhooks.id, id));
-    await record([outcome(id)]);
+    await record([outcome(id, { status: null })]);
     expect(await stateOf(id)).toMatchObject({ since: at, reason: 'failing' });
+  });
+
+  it('never slows down an endpoint that answers, however many 5xx it sends', async () => {
+    const id = await aWebhook();
+    await getDb().update(webhooks).set({ consecutiveFailures: 100 }).where(eq(webhooks.id, id));
+    await record([outcome(id, { status: 503 })]);
+    expect((await stateOf(id)).reason).toBeNull();
   });
 
   it("judges a batch by each webhook's latest attempt", async () => {

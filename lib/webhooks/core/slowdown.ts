@@ -4,7 +4,7 @@ export type SlowReason = 'timeout' | 'rate_limited' | 'failing';
 const CONDITION: Record<SlowReason, string> = {
   timeout: 'timing out',
   rate_limited: 'answering 429 Too Many Requests',
-  failing: 'failing',
+  failing: 'unreachable',
 };
 
 /** What the webhook page says of a slowed-down endpoint, e.g. "Degraded: timing out, 1 request at a time". */

@@ -8,10 +8,12 @@ import type { LoadedDelivery } from './load';
 /*
  * Endpoint slow-down: a circuit breaker per webhook, kept on its row so every worker sees it.
  *
- * A webhook whose endpoint times out, answers 429, or fails SLOW_AFTER_FAILURES attempts in a row
- * is slowed down: from then on one request at a time goes to it (the probe, claimed in the
- * database by `claimProbes`), with a pause of PROBE_PAUSE_MS after each failed one (or the
- * endpoint's Retry-After, up to MAX_PAUSE_MS). An automatic attempt that falls due while the probe
+ * A webhook whose endpoint times out, answers 429, or cannot be reached (no HTTP answer at all:
+ * connection refused or reset, DNS, TLS) on SLOW_AFTER_FAILURES attempts in a row is slowed down:
+ * from then on one request at a time goes to it (the probe, claimed in the database by
+ * `claimProbes`), with a pause of PROBE_PAUSE_MS after each failed one (after a 429, the
+ * endpoint's Retry-After, up to MAX_PAUSE_MS). An endpoint that answers 5xx quickly is alive and
+ * costs nothing to wait for: its attempts are all sent, on schedule. An automatic attempt that falls due while the probe
  * or its pause holds the endpoint is not sent: it is recorded at once as a failed attempt saying
  * why, and its retry is scheduled as for any failure, so no scheduled attempt is skipped or late,
  * and a dead endpoint costs one socket instead of a share of the worker. The first request that
@@ -22,7 +24,7 @@ import type { LoadedDelivery } from './load';
 
 export type { SlowReason };
 
-/** Failed attempts in a row (test events excluded, see failure-tracking.ts) that slow an endpoint down. */
+/** Failed attempts in a row (test events excluded, see failure-tracking.ts) that slow an unreachable endpoint down. */
 export const SLOW_AFTER_FAILURES = 5;
 /** After a failed request to a slowed-down endpoint, how long before the next one. */
 export const PROBE_PAUSE_MS = 15_000;
@@ -32,7 +34,7 @@ export const MAX_PAUSE_MS = 60_000;
 const REASON_TEXT: Record<SlowReason, string> = {
   timeout: 'endpoint timed out',
   rate_limited: 'endpoint answered 429 Too Many Requests',
-  failing: 'endpoint keeps failing',
+  failing: 'endpoint unreachable',
 };
 
 /** What the Delivery Log says of an attempt held back by a slow-down. */
@@ -87,13 +89,13 @@ export type SentOutcome = {
   completedAt: Date;
 };
 
-const CHANGE = { id: 'text', ok: 'boolean', trip: 'text', at: 'timestamptz', pauseMs: 'int' } as const;
+const CHANGE = { id: 'text', ok: 'boolean', trip: 'text', unreachable: 'boolean', at: 'timestamptz', pauseMs: 'int' } as const;
 
 /**
  * In the recording transaction, after failure tracking: each webhook's latest sent attempt of the
- * batch moves its slow-down on. A success ends it; a timeout or a 429 starts it (or keeps it);
- * another failure starts it once the webhook's consecutive failures reach SLOW_AFTER_FAILURES, and
- * keeps it going. Every failure while slowed down pauses the next probe.
+ * batch moves its slow-down on. A success ends it; a timeout or a 429 starts it (or keeps it); a
+ * failure without an HTTP answer starts it once the webhook's consecutive failures reach
+ * SLOW_AFTER_FAILURES. Every failure while slowed down keeps it and pauses the next probe.
  */
 export async function trackSlowdown(tx: Transaction, outcomes: readonly SentOutcome[]): Promise<void> {
   const latest = new Map<string, SentOutcome>();
@@ -108,10 +110,11 @@ export async function trackSlowdown(tx: Transaction, outcomes: readonly SentOutc
       id: o.webhookId,
       ok: o.success,
       trip: o.success ? null : o.timedOut ? 'timeout' : o.status === 429 ? 'rate_limited' : null,
+      unreachable: !o.success && o.status === null,
       at: o.completedAt,
-      pauseMs: Math.min(MAX_PAUSE_MS, Math.max(PROBE_PAUSE_MS, o.retryAfterMs ?? 0)),
+      pauseMs: o.status === 429 && o.retryAfterMs !== null ? Math.min(MAX_PAUSE_MS, o.retryAfterMs) : PROBE_PAUSE_MS,
     }));
-  const slowed = sql`(v.trip is not null or w.consecutive_failures >= ${SLOW_AFTER_FAILURES} or w.slowed_since is not null)`;
+  const slowed = sql`(v.trip is not null or (v.unreachable and w.consecutive_failures >= ${SLOW_AFTER_FAILURES}) or w.slowed_since is not null)`;
   const changed = await runPrepared<{ id: string; started: boolean }>(tx, sql`
     update webhooks as w
     set slowed_since = case when v.ok then null when ${slowed} then coalesce(w.slowed_since, v.at) end,
