@@ -10,7 +10,7 @@ import { recordAttemptsIn, recordingTransaction, type AttemptRecord } from '@/li
 import { heldBack } from '@/lib/webhooks/deliver/slowdown';
 import { DELIVERIES_PER_JOB } from '@/lib/webhooks/core/delivery-job';
 import { inTransaction, type QueueName } from '@/lib/webhooks/queue/boss';
-import type { DeliveryRequest } from '@/lib/webhooks/queue/enqueue';
+import { SLOWED_TIER, SLOWED_TIER_LIMIT, type DeliveryRequest } from '@/lib/webhooks/queue/enqueue';
 
 const logger = componentLog('worker');
 
@@ -187,7 +187,7 @@ export class DeliveryPump {
       const wanted = Math.min(room, fetchSize);
       let jobs: Job<unknown>[];
       try {
-        jobs = await this.#boss.fetch(queue, { batchSize: wanted, groupConcurrency: perWebhook });
+        jobs = await this.#boss.fetch(queue, { batchSize: wanted, groupConcurrency: { default: perWebhook, tiers: { [SLOWED_TIER]: SLOWED_TIER_LIMIT } } });
       } catch (err) {
         if (this.#fetchError === null) logger.error({ queue, error: describeFailure(err) }, 'fetching jobs failed; trying again');
         this.#fetchError = describeFailure(err);

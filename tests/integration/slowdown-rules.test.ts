@@ -4,7 +4,7 @@ import { closeDb, getDb } from '@/db/client';
 import { webhooks } from '@/db/schema';
 import { claimProbes, MAX_PAUSE_MS, PROBE_PAUSE_MS, SLOW_AFTER_FAILURES, trackSlowdown, type SentOutcome } from '@/lib/webhooks/deliver/slowdown';
 import { closePublisher } from '@/lib/webhooks/queue/boss';
-import { SLOWED_PRIORITY } from '@/lib/webhooks/queue/enqueue';
+import { SLOWED_PRIORITY, SLOWED_TIER } from '@/lib/webhooks/queue/enqueue';
 import { publishEvent } from '@/lib/webhooks/publish/publish';
 import { completedData, createOrganisation, createWebhook, UNREACHABLE_LOOPBACK } from '../support/fixtures';
 
@@ -20,12 +20,12 @@ async function aWebhook() {
   return (await createWebhook(org.organisationId, { url: UNREACHABLE_LOOPBACK })).id;
 }
 
-/** The priorities of the waiting delivery jobs of these deliveries. */
-async function prioritiesOf(deliveryIds: string[]): Promise<number[]> {
-  const rows = await getDb().execute<{ priority: number }>(
-    sql`select priority from pgboss.job where state in ('created', 'retry') and data->'deliveryIds' ?| ${sql.param(deliveryIds)}::text[]`,
+/** The priority and group tier of the waiting delivery jobs of these deliveries. */
+async function prioritiesOf(deliveryIds: string[]): Promise<string[]> {
+  const rows = await getDb().execute<{ priority: number; group_tier: string | null }>(
+    sql`select priority, group_tier from pgboss.job where state in ('created', 'retry') and data->'deliveryIds' ?| ${sql.param(deliveryIds)}::text[]`,
   );
-  return rows.map((r) => r.priority);
+  return rows.map((r) => `${r.priority} ${r.group_tier ?? 'default'}`);
 }
 
 const at = new Date('2026-03-01T12:00:00Z');
@@ -101,7 +101,7 @@ describe('endpoint slow-down', () => {
     expect(await claimProbes([slowed], 10_000)).toEqual(new Set());
   });
 
-  it("moves an endpoint's waiting jobs behind everyone else's when it slows down, and queues its new ones there", async () => {
+  it("moves an endpoint's waiting jobs behind everyone else's when it slows down, queues its new ones there, and brings them back when it answers", async () => {
     const org = await createOrganisation();
     const id = (await createWebhook(org.organisationId, { url: UNREACHABLE_LOOPBACK, events: ['workflow.completed'] })).id;
     const publish = async () => {
@@ -110,9 +110,13 @@ describe('endpoint slow-down', () => {
       return published.deliveryIds;
     };
     const waiting = await publish();
-    expect(await prioritiesOf(waiting)).toEqual([0]);
+    const slowed = `${SLOWED_PRIORITY} ${SLOWED_TIER}`;
+    expect(await prioritiesOf(waiting)).toEqual(['0 default']);
     await record([outcome(id, { timedOut: true, status: null, completedAt: new Date() })]);
-    expect(await prioritiesOf(waiting)).toEqual([SLOWED_PRIORITY]);
-    expect(await prioritiesOf(await publish())).toEqual([SLOWED_PRIORITY]);
+    expect(await prioritiesOf(waiting)).toEqual([slowed]);
+    const later = await publish();
+    expect(await prioritiesOf(later)).toEqual([slowed]);
+    await record([outcome(id, { success: true, status: 200, completedAt: new Date() })]);
+    expect(await prioritiesOf([...waiting, ...later])).toEqual(['0 default', '0 default']);
   });
 });

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { getDb, runPrepared, type Transaction } from '@/db/client';
 import { recordset } from '@/db/json-rows';
 import type { SlowReason } from '@/lib/webhooks/core/slowdown';
-import { demoteWaitingJobs, type DeliveryRequest } from '@/lib/webhooks/queue/enqueue';
+import { retierWaitingJobs, type DeliveryRequest } from '@/lib/webhooks/queue/enqueue';
 import type { LoadedDelivery } from './load';
 
 /*
@@ -115,17 +115,24 @@ export async function trackSlowdown(tx: Transaction, outcomes: readonly SentOutc
       pauseMs: o.status === 429 && o.retryAfterMs !== null ? Math.min(MAX_PAUSE_MS, o.retryAfterMs) : PROBE_PAUSE_MS,
     }));
   const slowed = sql`(v.trip is not null or (v.unreachable and w.consecutive_failures >= ${SLOW_AFTER_FAILURES}) or w.slowed_since is not null)`;
-  const changed = await runPrepared<{ id: string; started: boolean }>(tx, sql`
+  const changed = await runPrepared<{ id: string; started: boolean; ended: boolean }>(tx, sql`
+    with before as (select id, slowed_since from webhooks where id = any(${sql.param(rows.map((r) => r.id))}::text[]))
     update webhooks as w
     set slowed_since = case when v.ok then null when ${slowed} then coalesce(w.slowed_since, v.at) end,
         slowed_reason = case when v.ok then null when ${slowed} then coalesce(v.trip, w.slowed_reason, 'failing') end,
         probe_until = case when v.ok then null when ${slowed} then v.at + make_interval(secs => v."pauseMs" / 1000.0) end
-    from ${recordset('v', CHANGE, rows)}
-    where w.id = v.id
-    returning w.id, w.slowed_since = v.at as started`);
-  // Slowed down just now: what already waits for these endpoints moves behind everyone else.
-  await demoteWaitingJobs(
+    from ${recordset('v', CHANGE, rows)}, before b
+    where w.id = v.id and b.id = w.id
+    returning w.id, b.slowed_since is null and w.slowed_since is not null as started, b.slowed_since is not null and w.slowed_since is null as ended`);
+  // What already waits for these endpoints moves behind everyone else when they slow down, and back when they answer.
+  await retierWaitingJobs(
     tx,
     changed.filter((c) => c.started).map((c) => c.id),
+    true,
+  );
+  await retierWaitingJobs(
+    tx,
+    changed.filter((c) => c.ended).map((c) => c.id),
+    false,
   );
 }

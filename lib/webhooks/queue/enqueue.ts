@@ -32,7 +32,17 @@ export type DeliveryToEnqueue = Omit<DeliveryRequest, 'attempt'> & { webhookId: 
  */
 export const SLOWED_PRIORITY = -1;
 
-type JobToInsert = { data: DeliveryJobData; group: { id: string }; priority?: number };
+/**
+ * The pg-boss group tier of those jobs. Its limit is far above an answering endpoint's cap: their
+ * attempts are recorded as not sent but for one request at a time (slowdown.ts), so holding them
+ * to the cap would only leave a backlog that every fetch has to read past.
+ */
+export const SLOWED_TIER = 'slowed';
+export const SLOWED_TIER_LIMIT = 100;
+
+type JobToInsert = { data: DeliveryJobData; group: { id: string; tier?: string }; priority?: number };
+
+const slowedJob = (job: JobToInsert): JobToInsert => ({ ...job, group: { ...job.group, tier: SLOWED_TIER }, priority: SLOWED_PRIORITY });
 
 
 /** Groups deliveries by webhook and trigger into jobs; the group id is the webhook, for per-webhook concurrency. */
@@ -49,8 +59,7 @@ export function toJobs(deliveries: readonly DeliveryToEnqueue[]): JobToInsert[] 
     for (let i = 0; i < list.length; i += DELIVERIES_PER_JOB) {
       const chunk = list.slice(i, i + DELIVERIES_PER_JOB);
       const job: JobToInsert = { data: { deliveryIds: chunk.map((d) => d.deliveryId), trigger: chunk[0]!.trigger }, group: { id: chunk[0]!.webhookId } };
-      if (chunk.some((d) => d.slowed)) job.priority = SLOWED_PRIORITY;
-      jobs.push(job);
+      jobs.push(chunk.some((d) => d.slowed) ? slowedJob(job) : job);
     }
   }
   return jobs;
@@ -111,7 +120,7 @@ export function toRetryJobs(retries: readonly ScheduledRetry[]): RetryJob[] {
       if (r.startAfter > open.startAfter) open.startAfter = r.startAfter;
       continue;
     }
-    const job: RetryJob = { data, group: { id: r.webhookId }, startAfter: r.startAfter, priority: SLOWED_PRIORITY };
+    const job: RetryJob = { ...slowedJob({ data, group: { id: r.webhookId } }), startAfter: r.startAfter };
     shared.set(key, job);
     jobs.push(job);
   }
@@ -128,13 +137,13 @@ export async function scheduleRetries(tx: Transaction, retries: readonly Schedul
 }
 
 /**
- * When an endpoint is slowed down, the jobs of its webhooks already waiting move behind everyone
- * else's (SLOWED_PRIORITY). pg-boss has no call for this, so it is one statement on its job table.
+ * When an endpoint is slowed down, the jobs of its webhook already waiting move behind everyone
+ * else's, into the slowed-down tier; when it answers again, they come back. pg-boss has no call
+ * for this, so it is one statement on its job table.
  */
-export async function demoteWaitingJobs(tx: Transaction, webhookIds: readonly string[]): Promise<void> {
+export async function retierWaitingJobs(tx: Transaction, webhookIds: readonly string[], slowed: boolean): Promise<void> {
   if (webhookIds.length === 0) return;
   await runPrepared(tx, sql`
-    update pgboss.job set priority = ${SLOWED_PRIORITY}
-    where name = ${QUEUES.deliveries} and group_id = any(${sql.param([...webhookIds])}::text[])
-      and state in ('created', 'retry') and priority > ${SLOWED_PRIORITY}`);
+    update pgboss.job set priority = ${slowed ? SLOWED_PRIORITY : 0}, group_tier = ${slowed ? SLOWED_TIER : null}
+    where name = ${QUEUES.deliveries} and group_id = any(${sql.param([...webhookIds])}::text[]) and state in ('created', 'retry')`);
 }
