@@ -7,7 +7,7 @@ import { makeAttempts, type DeliveryContext } from '@/lib/webhooks/deliver/attem
 import { AutomaticAttemptsInFlight, planAttempts, type AttemptPlan } from '@/lib/webhooks/deliver/fence';
 import { loadDeliveries } from '@/lib/webhooks/deliver/load';
 import { recordAttemptsIn, recordingTransaction, type AttemptRecord } from '@/lib/webhooks/deliver/record';
-import { heldBack } from '@/lib/webhooks/deliver/slowdown';
+import { heldBack, type Holds } from '@/lib/webhooks/deliver/slowdown';
 import { DELIVERIES_PER_JOB } from '@/lib/webhooks/core/delivery-job';
 import { inTransaction, type QueueName } from '@/lib/webhooks/queue/boss';
 import { SLOWED_TIER, SLOWED_TIER_LIMIT, type DeliveryRequest } from '@/lib/webhooks/queue/enqueue';
@@ -235,9 +235,9 @@ export class DeliveryPump {
       }
       plans.push({ job, plan, automatic });
     });
-    let held: Set<string>;
+    let holds: Holds;
     try {
-      held = await heldBack(
+      holds = await heldBack(
         plans.flatMap((p) => p.plan.send),
         this.#options.ctx.timeoutMs + PROBE_LEASE_MARGIN_MS,
       );
@@ -250,7 +250,7 @@ export class DeliveryPump {
       return;
     }
     for (const { job, plan, automatic } of plans) {
-      makeAttempts(plan, this.#options.ctx, held).then(
+      makeAttempts(plan, this.#options.ctx, holds).then(
         (records) => {
           countAttempts(records.map((r) => ({ success: r.success, trigger: r.trigger, durationMs: r.durationMs ?? 0 })));
           logAttempts(job, records);

@@ -5,7 +5,7 @@ import type { AttemptPlan } from './fence';
 import type { LoadedDelivery } from './load';
 import { postWebhook, type PostResult } from './post';
 import type { AttemptRecord } from './record';
-import { notSentReason } from './slowdown';
+import { notSentReason, type Holds } from './slowdown';
 import { deliveryStatusAfterAttempt, nextRetryDelay, parseRetryAfter } from '@/lib/webhooks/core/retry-policy';
 import { signingSecrets } from '@/lib/webhooks/core/secret-rotation';
 import { headersOf, signatureMacs, USER_AGENT } from '@/lib/webhooks/core/sign';
@@ -129,11 +129,27 @@ async function attempt(job: DeliveryRequest, delivery: LoadedDelivery, ctx: Deli
 /**
  * Makes a plan's attempts concurrently; one decryption per webhook however many there are. Resolves
  * (or rejects) only once every attempt has ended, so none is still on the wire when its job moves on.
- * Deliveries in `held` are recorded as not sent (see slowdown.ts).
+ * Attempts in `holds.held` are recorded as not sent (see slowdown.ts), but for those of an endpoint
+ * whose probe is in this plan: they wait for its answer, and go out if it succeeded.
  */
-export async function makeAttempts(plan: AttemptPlan, ctx: DeliveryContext, held: ReadonlySet<string> = new Set()): Promise<AttemptRecord[]> {
+export async function makeAttempts(plan: AttemptPlan, ctx: DeliveryContext, holds: Holds = { probes: new Set(), held: new Set() }): Promise<AttemptRecord[]> {
   const secrets: Secrets = new Map();
-  const ended = await Promise.allSettled(plan.send.map(({ job, delivery }) => attempt(job, delivery, ctx, secrets, held.has(delivery.id))));
+  const probes = new Map<string, Promise<AttemptRecord>>();
+  for (const { job, delivery } of plan.send) {
+    if (holds.probes.has(delivery.id)) probes.set(delivery.webhookId, attempt(job, delivery, ctx, secrets, false));
+  }
+  const ended = await Promise.allSettled(
+    plan.send.map(({ job, delivery }) => {
+      if (holds.probes.has(delivery.id)) return probes.get(delivery.webhookId)!;
+      if (!holds.held.has(delivery.id)) return attempt(job, delivery, ctx, secrets, false);
+      const probe = probes.get(delivery.webhookId);
+      if (!probe) return attempt(job, delivery, ctx, secrets, true);
+      return probe.then(
+        (answer) => attempt(job, { ...delivery, slowed: !answer.success }, ctx, secrets, !answer.success),
+        () => attempt(job, delivery, ctx, secrets, true),
+      );
+    }),
+  );
   return ended.map((e) => {
     if (e.status === 'rejected') throw e.reason;
     return e.value;

@@ -58,24 +58,31 @@ export async function claimProbes(webhookIds: readonly string[], leaseMs: number
   return new Set(claimed.map((r) => r.id));
 }
 
+/** Of a batch's attempts: the probes this worker claimed, and those held back. */
+export type Holds = { probes: ReadonlySet<string>; held: ReadonlySet<string> };
+
 /**
- * Of a batch's attempts, those not sent now: the automatic attempts of slowed-down endpoints,
- * but for the first attempt of each endpoint whose probe this call claims.
+ * Of a batch's attempts, the automatic attempts of slowed-down endpoints: for each endpoint whose
+ * probe this call claims, its first attempt of the batch is the probe; the rest are held back
+ * (those in the probe's job wait for its answer: sent if it succeeds, see makeAttempts).
  */
-export async function heldBack(sends: readonly { job: DeliveryRequest; delivery: LoadedDelivery }[], leaseMs: number): Promise<Set<string>> {
+export async function heldBack(sends: readonly { job: DeliveryRequest; delivery: LoadedDelivery }[], leaseMs: number): Promise<Holds> {
   const slowed = sends.filter((s) => s.job.trigger === 'automatic' && s.delivery.slowed).map((s) => s.delivery);
-  if (slowed.length === 0) return new Set();
-  const probes = await claimProbes(
+  if (slowed.length === 0) return { probes: new Set(), held: new Set() };
+  const claimed = await claimProbes(
     slowed.map((d) => d.webhookId),
     leaseMs,
   );
   const held = new Set<string>();
+  const probes = new Set<string>();
   const probing = new Set<string>();
   for (const d of slowed) {
-    if (probes.has(d.webhookId) && !probing.has(d.webhookId)) probing.add(d.webhookId);
-    else held.add(d.id);
+    if (claimed.has(d.webhookId) && !probing.has(d.webhookId)) {
+      probing.add(d.webhookId);
+      probes.add(d.id);
+    } else held.add(d.id);
   }
-  return held;
+  return { probes, held };
 }
 
 /** What the slow-down needs of one attempt that was sent. */
