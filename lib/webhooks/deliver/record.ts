@@ -5,6 +5,7 @@ import { deliveryAttempts, type DeliveryStatus } from '@/db/schema';
 import { scheduleRetries, type ScheduledRetry } from '@/lib/webhooks/queue/enqueue';
 import { recordsAutomaticAttempt } from './fence';
 import { trackFailures } from './failure-tracking';
+import { rollUpAttempts } from './rollups';
 
 /** One finished attempt, and the state its delivery moves to because of it. */
 export type AttemptRecord = Omit<typeof deliveryAttempts.$inferInsert, 'attemptNumber'> & {
@@ -105,6 +106,7 @@ export async function recordAttemptsIn(tx: Transaction, records: readonly Attemp
       isTest: r.trigger === 'test',
     })),
   );
+  await rollUpAttempts(tx, recorded);
 }
 
 export type RecordOptions = {

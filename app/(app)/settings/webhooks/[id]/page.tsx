@@ -11,11 +11,14 @@ import { RollSecretDialog } from '@/components/webhooks/roll-secret-dialog';
 import { SendTestEventDialog } from '@/components/webhooks/send-test-event-dialog';
 import { SecretField } from '@/components/webhooks/secret-field';
 import { StatusBadge } from '@/components/webhooks/status-badge';
+import { SuccessChart } from '@/components/webhooks/success-chart';
 import { SubscriptionsPanel } from '@/components/webhooks/subscriptions-panel';
 import { ActiveToggle, DeleteWebhookButton } from '@/components/webhooks/webhook-controls';
 import { WebhookDialog } from '@/components/webhooks/webhook-dialog';
 import { requireOrgAdmin } from '@/lib/auth/session';
-import { formatDateTime, formatDuration } from '@/lib/format';
+import { formatDateTime } from '@/lib/format';
+import { formatDurationBound } from '@/lib/webhooks/core/duration-buckets';
+import { getWebhookCharts } from '@/lib/webhooks/read/webhook-chart';
 import { getWebhookHealth, type WebhookHealthSummary } from '@/lib/webhooks/read/webhook-health';
 import { getWebhook, listSubscriptions } from '@/lib/webhooks/read/webhook-list';
 import { listDeliveryAttempts } from '@/lib/webhooks/read/delivery-log';
@@ -52,8 +55,7 @@ export default async function WebhookPage({ params, searchParams }: { params: Pr
         <div className="min-w-0">
           <div className="flex items-center gap-3">
             <h1 className="truncate text-2xl font-semibold">{webhook.name}</h1>
-            {webhook.active ? <StatusBadge tone="green">Active</StatusBadge> : <StatusBadge tone="slate">Inactive</StatusBadge>}
-            <HealthBadge health={health.health} />
+            <HealthBadge state={health} />
           </div>
           <p className="mt-1 break-all font-mono text-sm text-slate-600">{webhook.url}</p>
         </div>
@@ -98,7 +100,7 @@ function TabLink({ href, selected, children }: { href: string; selected: boolean
 
 async function SettingsTab({ webhook, organisationId, health }: { webhook: Webhook; organisationId: string; health: WebhookHealthSummary }) {
   const previousSecretValid = webhook.previousSecretExpiresAt && webhook.previousSecretExpiresAt > new Date() ? webhook.previousSecretExpiresAt : null;
-  const subscribed = await listSubscriptions(organisationId, webhook.id);
+  const [subscribed, charts] = await Promise.all([listSubscriptions(organisationId, webhook.id), getWebhookCharts(organisationId, webhook.id)]);
   return (
     <>
       <section aria-labelledby="webhook-settings" className="rounded-lg border border-slate-200 bg-white px-5 py-4">
@@ -140,20 +142,25 @@ async function SettingsTab({ webhook, organisationId, health }: { webhook: Webho
       <SubscriptionsPanel webhookId={webhook.id} subscribed={subscribed} />
       <section aria-labelledby="health-heading" className="rounded-lg border border-slate-200 bg-white px-5 py-4">
         <h2 id="health-heading" className="flex items-center gap-2 text-base font-semibold">
-          Delivery health <HealthBadge health={health.health} />
+          Delivery health <HealthBadge state={health} />
         </h2>
+        <p className="mt-1 text-sm text-slate-600" data-testid="health-detail">
+          {health.detail}
+        </p>
         <dl className="mt-3 grid grid-cols-2 gap-4 text-sm sm:grid-cols-5">
           <div>
             <dt className="text-slate-600">Success rate (24 h)</dt>
             <dd data-testid="success-rate">{formatSuccessRate(health.successRate24h)}</dd>
           </div>
           <div>
-            <dt className="text-slate-600">Median duration (24 h)</dt>
-            <dd>{formatDuration(health.medianDurationMs24h)}</dd>
+            <dt className="text-slate-600">Duration p50 / p95 (24 h)</dt>
+            <dd>
+              {formatDurationBound(health.p50DurationMs24h)} / {formatDurationBound(health.p95DurationMs24h)}
+            </dd>
           </div>
           <div>
-            <dt className="text-slate-600">Consecutive failures</dt>
-            <dd data-testid="consecutive-failures">{health.consecutiveFailures}</dd>
+            <dt className="text-slate-600">Consecutive failed deliveries</dt>
+            <dd data-testid="consecutive-failures">{health.consecutiveFailedDeliveries}</dd>
           </div>
           <div>
             <dt className="text-slate-600">Last success</dt>
@@ -164,6 +171,10 @@ async function SettingsTab({ webhook, organisationId, health }: { webhook: Webho
             <dd>{health.lastFailureAt ? formatDateTime(health.lastFailureAt) : '—'}</dd>
           </div>
         </dl>
+        <div className="mt-4 grid gap-4 sm:grid-cols-2">
+          <SuccessChart title="Last 24 hours (hourly)" points={charts.day} unit="hour" />
+          <SuccessChart title="Last 7 days (daily)" points={charts.week} unit="day" />
+        </div>
         <p className="mt-3 text-xs text-slate-500">
           Failed deliveries are retried automatically with backoff. A webhook is disabled when its endpoint answers 410 Gone, or after 5 days and at least 20
           attempts without a success.
