@@ -179,13 +179,13 @@ export const events = pgTable(
     isTest: boolean('is_test').notNull().default(false),
     createdAt: createdAt(),
     /**
-     * The values admins search the Delivery Log for: every string under an `id` or `*_id` /
-     * `*_number` key anywhere in the payload (event id, workflow id, document number, …).
+     * The values admins search the Delivery Log for: every string under an `id`, `*_id` or
+     * `*_number` key anywhere in the event's `data` (workflow id, document id and number, …).
      */
     searchKeys: jsonb('search_keys')
       .$type<string[]>()
       .generatedAlwaysAs(
-        sql`jsonb_path_query_array(body::jsonb, 'strict $.** ? (@.type() == "object").keyvalue() ? (@.key == "id" || @.key like_regex "_(id|number)$").value ? (@.type() == "string")')`,
+        sql`jsonb_path_query_array(body::jsonb, 'strict $.data.** ? (@.type() == "object").keyvalue() ? (@.key == "id" || @.key like_regex "_(id|number)$").value ? (@.type() == "string")', '{}', true)`,
       ),
   },
   (t) => [

@@ -20,7 +20,7 @@ CREATE TABLE "webhook_hourly_stats" (
 	CONSTRAINT "webhook_hourly_stats_webhook_id_hour_event_type_is_test_pk" PRIMARY KEY("webhook_id","hour","event_type","is_test")
 );
 --> statement-breakpoint
-ALTER TABLE "events" ADD COLUMN "search_keys" jsonb GENERATED ALWAYS AS (jsonb_path_query_array(body::jsonb, 'strict $.** ? (@.type() == "object").keyvalue() ? (@.key == "id" || @.key like_regex "_(id|number)$").value ? (@.type() == "string")')) STORED;--> statement-breakpoint
+ALTER TABLE "events" ADD COLUMN "search_keys" jsonb GENERATED ALWAYS AS (jsonb_path_query_array(body::jsonb, 'strict $.data.** ? (@.type() == "object").keyvalue() ? (@.key == "id" || @.key like_regex "_(id|number)$").value ? (@.type() == "string")', '{}', true)) STORED;--> statement-breakpoint
 ALTER TABLE "webhooks" ADD COLUMN "consecutive_failed_deliveries" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE "webhook_hourly_stats" ADD CONSTRAINT "webhook_hourly_stats_webhook_id_webhooks_id_fk" FOREIGN KEY ("webhook_id") REFERENCES "public"."webhooks"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "events_search_keys_idx" ON "events" USING gin ("search_keys" jsonb_path_ops);--> statement-breakpoint
