@@ -21,19 +21,24 @@ import { formatDurationBound } from '@/lib/webhooks/core/duration-buckets';
 import { getWebhookCharts } from '@/lib/webhooks/read/webhook-chart';
 import { getWebhookHealth, type WebhookHealthSummary } from '@/lib/webhooks/read/webhook-health';
 import { getWebhook, listSubscriptions } from '@/lib/webhooks/read/webhook-list';
-import { listDeliveryAttempts } from '@/lib/webhooks/read/delivery-log';
-import { eventTypeSchema } from '@/lib/webhooks/core/events';
+import { countDeliveryAttempts, listDeliveryAttempts } from '@/lib/webhooks/read/delivery-log';
+import { deliveryLogQuerySchema } from '@/lib/webhooks/core/delivery-log-query';
 import { isRecordId } from '@/lib/validation';
 import type { Webhook } from '@/db/schema';
 
 export const metadata: Metadata = { title: 'Webhook' };
 
-type SearchParams = { tab?: string; status?: string; event?: string; before?: string };
+type SearchParams = { tab?: string; status?: string; event?: string; from?: string; to?: string; q?: string; before?: string };
 
+/** The log's filters from the address bar: a value that does not parse is dropped, not an error page. */
+const query = deliveryLogQuerySchema.shape;
 const logFilters = z.object({
-  status: z.enum(['success', 'failed']).optional().catch(undefined),
-  eventType: eventTypeSchema.optional().catch(undefined),
-  before: z.string().max(200).optional().catch(undefined),
+  status: query.status.catch(undefined),
+  event: query.event.catch(undefined),
+  from: query.from.catch(undefined),
+  to: query.to.catch(undefined),
+  q: query.q.catch(undefined),
+  before: query.before.catch(undefined),
 });
 
 export default async function WebhookPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<SearchParams> }) {
@@ -193,8 +198,19 @@ async function SettingsTab({ webhook, organisationId, health }: { webhook: Webho
 }
 
 async function LogTab({ webhookId, organisationId, query }: { webhookId: string; organisationId: string; query: SearchParams }) {
-  const filters = logFilters.parse({ status: query.status, eventType: query.event, before: query.before });
-  const page = await listDeliveryAttempts(organisationId, webhookId, filters);
+  const { event, ...filters } = logFilters.parse({ status: query.status, event: query.event, from: query.from, to: query.to, q: query.q, before: query.before });
+  const [page, totals] = await Promise.all([
+    listDeliveryAttempts(organisationId, webhookId, { ...filters, eventType: event }),
+    countDeliveryAttempts(organisationId, webhookId, { ...filters, eventType: event }),
+  ]);
   if (!page) notFound();
-  return <DeliveryLog webhookId={webhookId} initial={page} filters={{ status: filters.status, eventType: filters.eventType }} paged={Boolean(filters.before)} />;
+  return (
+    <DeliveryLog
+      webhookId={webhookId}
+      initial={page}
+      totals={totals}
+      filters={{ status: filters.status, eventType: event, from: filters.from, to: filters.to, q: filters.q || undefined }}
+      paged={Boolean(filters.before)}
+    />
+  );
 }
