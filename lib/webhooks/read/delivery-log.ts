@@ -70,10 +70,12 @@ function scopeConditions(organisationId: string, webhookId: string, filters: Del
   const q = filters.q?.trim();
   if (q && DELIVERY_ID.test(q)) conditions.push(eq(deliveryAttempts.deliveryId, q));
   else if (q) {
-    // The GIN index on events.search_keys finds the events; their deliveries to this webhook, the attempts.
-    conditions.push(sql`${deliveryAttempts.deliveryId} in (
+    // The GIN index on events.search_keys finds the events, their deliveries to this webhook, then
+    // the attempts by delivery id: `= any(array(…))` keeps PostgreSQL from walking the webhook's
+    // whole log by time and testing each attempt against the (few) matches instead.
+    conditions.push(sql`${deliveryAttempts.deliveryId} = any(array(
       select d.id from ${deliveries} d join ${events} e on e.id = d.event_id
-      where d.webhook_id = ${webhookId} and e.organisation_id = ${organisationId} and e.search_keys @> jsonb_build_array(${q}::text))`);
+      where d.webhook_id = ${webhookId} and e.organisation_id = ${organisationId} and e.search_keys @> jsonb_build_array(${q}::text)))`);
   }
   return conditions;
 }
