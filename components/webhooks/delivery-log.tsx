@@ -6,6 +6,7 @@ import { useEffect, useRef, useState } from 'react';
 import { formatDateTime, formatDuration } from '@/lib/format';
 import type { DeliveryLogPage, DeliveryLogTotals } from '@/lib/webhooks/read/delivery-log';
 import { deliveryStateText } from '@/lib/webhooks/core/delivery-state';
+import type { WebhookHealth } from '@/lib/webhooks/core/health';
 import { eventTypes, type EventType } from '@/lib/webhooks/core/events';
 import { RetryButton } from './retry-button';
 import { StatusBadge } from './status-badge';
@@ -26,12 +27,15 @@ export function DeliveryLog({
   webhookId,
   initial,
   totals,
+  health,
   filters,
   paged,
 }: {
   webhookId: string;
   initial: DeliveryLogPage;
   totals: DeliveryLogTotals;
+  /** The webhook's health state as the page was rendered: a refresh that finds another re-renders the page. */
+  health: WebhookHealth;
   filters: Filters;
   paged: boolean;
 }) {
@@ -53,13 +57,17 @@ export function DeliveryLog({
     const timer = setInterval(async () => {
       if (document.visibilityState !== 'visible') return;
       const response = await fetch(url, { cache: 'no-store' }).catch(() => null);
-      if (!cancelled && response?.ok) setPage((await response.json()) as DeliveryLogPage);
+      if (cancelled || !response?.ok) return;
+      const { health: now, ...fresh } = (await response.json()) as DeliveryLogPage & { health: WebhookHealth };
+      setPage(fresh);
+      // The header's state (and the totals) come from the server render: bring them up to date.
+      if (now !== health) router.refresh();
     }, REFRESH_MS);
     return () => {
       cancelled = true;
       clearInterval(timer);
     };
-  }, [webhookId, filters.status, filters.eventType, filters.from, filters.to, filters.q, paged]);
+  }, [webhookId, filters.status, filters.eventType, filters.from, filters.to, filters.q, paged, health, router]);
 
   // The filters as last chosen, ahead of the navigation that applies them: a second change made
   // before the first one's page arrives builds on it instead of on the URL it is replacing.

@@ -31,14 +31,14 @@ export const metadata: Metadata = { title: 'Webhook' };
 type SearchParams = { tab?: string; status?: string; event?: string; from?: string; to?: string; q?: string; before?: string };
 
 /** The log's filters from the address bar: a value that does not parse is dropped, not an error page. */
-const query = deliveryLogQuerySchema.shape;
+const shape = deliveryLogQuerySchema.shape;
 const logFilters = z.object({
-  status: query.status.catch(undefined),
-  event: query.event.catch(undefined),
-  from: query.from.catch(undefined),
-  to: query.to.catch(undefined),
-  q: query.q.catch(undefined),
-  before: query.before.catch(undefined),
+  status: shape.status.catch(undefined),
+  event: shape.event.catch(undefined),
+  from: shape.from.catch(undefined),
+  to: shape.to.catch(undefined),
+  q: shape.q.catch(undefined),
+  before: shape.before.catch(undefined),
 });
 
 export default async function WebhookPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<SearchParams> }) {
@@ -85,7 +85,7 @@ export default async function WebhookPage({ params, searchParams }: { params: Pr
         </TabLink>
       </nav>
 
-      {tab === 'settings' ? <SettingsTab webhook={webhook} organisationId={admin.organisationId} health={health} /> : <LogTab webhookId={webhook.id} organisationId={admin.organisationId} query={query} />}
+      {tab === 'settings' ? <SettingsTab webhook={webhook} organisationId={admin.organisationId} health={health} /> : <LogTab webhookId={webhook.id} organisationId={admin.organisationId} query={query} health={health} />}
     </div>
   );
 }
@@ -197,7 +197,7 @@ async function SettingsTab({ webhook, organisationId, health }: { webhook: Webho
   );
 }
 
-async function LogTab({ webhookId, organisationId, query }: { webhookId: string; organisationId: string; query: SearchParams }) {
+async function LogTab({ webhookId, organisationId, query, health }: { webhookId: string; organisationId: string; query: SearchParams; health: WebhookHealthSummary }) {
   const { event, ...filters } = logFilters.parse({ status: query.status, event: query.event, from: query.from, to: query.to, q: query.q, before: query.before });
   const [page, totals] = await Promise.all([
     listDeliveryAttempts(organisationId, webhookId, { ...filters, eventType: event }),
@@ -209,6 +209,7 @@ async function LogTab({ webhookId, organisationId, query }: { webhookId: string;
       webhookId={webhookId}
       initial={page}
       totals={totals}
+      health={health.health}
       filters={{ status: filters.status, eventType: event, from: filters.from, to: filters.to, q: filters.q || undefined }}
       paged={Boolean(filters.before)}
     />
