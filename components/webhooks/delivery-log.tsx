@@ -26,7 +26,7 @@ const count = (n: number) => n.toLocaleString('en-US');
 export function DeliveryLog({
   webhookId,
   initial,
-  totals,
+  totals: initialTotals,
   health,
   filters,
   paged,
@@ -43,8 +43,10 @@ export function DeliveryLog({
   const pathname = usePathname();
   const searchParams = useSearchParams();
   const [page, setPage] = useState(initial);
+  const [totals, setTotals] = useState(initialTotals);
 
   useEffect(() => setPage(initial), [initial]);
+  useEffect(() => setTotals(initialTotals), [initialTotals]);
 
   useEffect(() => {
     if (paged) return;
@@ -58,9 +60,10 @@ export function DeliveryLog({
       if (document.visibilityState !== 'visible') return;
       const response = await fetch(url, { cache: 'no-store' }).catch(() => null);
       if (cancelled || !response?.ok) return;
-      const { health: now, ...fresh } = (await response.json()) as DeliveryLogPage & { health: WebhookHealth };
+      const { health: now, totals: freshTotals, ...fresh } = (await response.json()) as DeliveryLogPage & { totals: DeliveryLogTotals; health: WebhookHealth };
       setPage(fresh);
-      // The header's state (and the totals) come from the server render: bring them up to date.
+      setTotals(freshTotals);
+      // The header's state comes from the server render: bring it up to date.
       if (now !== health) router.refresh();
     }, REFRESH_MS);
     return () => {
