@@ -109,11 +109,9 @@ async function pagesFor(sql: postgres.Sql, base: string, webhookId: string): Pro
 }
 
 async function main() {
-  const secrets = {
-    AUTH_SECRET: randomBytes(32).toString('base64url'),
-    KAZINEX_ENCRYPTION_KEY: randomBytes(32).toString('base64url'),
-    KAZINEX_SERVICE_TOKEN: randomBytes(32).toString('base64url'),
-  };
+  // The environment's secrets when set, so a kept database can be reused with the same ones.
+  const secret = (name: string) => process.env[name] ?? randomBytes(32).toString('base64url');
+  const secrets = { AUTH_SECRET: secret('AUTH_SECRET'), KAZINEX_ENCRYPTION_KEY: secret('KAZINEX_ENCRYPTION_KEY'), KAZINEX_SERVICE_TOKEN: secret('KAZINEX_SERVICE_TOKEN') };
   const reuse = process.env.BENCH_LOG_DATABASE_URL;
   const db = reuse ? null : await benchDatabase();
   const url = reuse ?? db!.url;
@@ -129,8 +127,6 @@ async function main() {
       console.log(`${filled.attempts.toLocaleString('en-GB')} attempts in ${fmt(filled.seconds)} s`);
       if (process.env.BENCH_KEEP) console.log(`Kept for BENCH_LOG_DATABASE_URL: ${url}`);
     }
-    // A reused database keeps the secrets it was filled with only if they are given again.
-    Object.assign(secrets, Object.fromEntries(Object.keys(secrets).flatMap((k) => (process.env[k] && reuse ? [[k, process.env[k]!]] : []))));
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     app = await startApp(url, port, secrets);
