@@ -1,7 +1,7 @@
 /**
  * `npm run bench:log`: the admin pages' server time against history. Fills a scratch database
  * (bench/log-fill.ts: ~1,000,000 attempts for one webhook over 29 days, 20 webhooks with ~20,000,
- * and in another organisation one webhook with ~20,000), starts the built app (`next build` first)
+ * and in another organisation one webhook with ~20,000 and 20 with ~1,000), starts the built app (`next build` first)
  * on it, signs in through the sign-in page, and prints the median of 5 timed requests (after one
  * warm-up) for each page, for the large webhook and the small one, and their ratio.
  *
@@ -139,7 +139,7 @@ async function main() {
     const small = await pagesFor(sql, base, 'wh_bench_small');
     await sql.end();
 
-    console.log(`\nServer time, median of ${RUNS} (ms): large webhook ${counts!.big.toLocaleString('en-GB')} attempts (its organisation 21 webhooks), small ${counts!.small.toLocaleString('en-GB')} (1 webhook)`);
+    console.log(`\nServer time, median of ${RUNS} (ms): large webhook ${counts!.big.toLocaleString('en-GB')} attempts (its organisation 21 webhooks), small ${counts!.small.toLocaleString('en-GB')} (its organisation 21 webhooks, the others ~1,000 each)`);
     console.log(`${'Page'.padEnd(32)}${'large'.padStart(10)}${'small'.padStart(10)}${'ratio'.padStart(8)}`);
     let ok = true;
     for (let i = 0; i < big.length; i++) {

@@ -138,18 +138,30 @@ export function DeliveryLog({
               ))}
             </select>
           </span>
-          <span className="flex items-center gap-2">
+          {/* Applied together, on submit: typing a date must not reload the log at every digit. */}
+          <form
+            key={`${filters.from ?? ''}/${filters.to ?? ''}`}
+            aria-label="Date range"
+            className="flex items-center gap-2"
+            onSubmit={(e) => {
+              e.preventDefault();
+              const form = new FormData(e.currentTarget);
+              setFilter('from', String(form.get('from') ?? ''), false);
+              setFilter('to', String(form.get('to') ?? ''));
+            }}
+          >
             <label htmlFor="log-from" className="text-slate-600">
               From (UTC)
             </label>
-            <input id="log-from" type="date" className="rounded-md border border-slate-300 px-2 py-1" value={shown.from} max={shown.to || undefined} onChange={(e) => setFilter('from', e.target.value)} />
-          </span>
-          <span className="flex items-center gap-2">
+            <input id="log-from" name="from" type="date" className="rounded-md border border-slate-300 px-2 py-1" defaultValue={filters.from ?? ''} />
             <label htmlFor="log-to" className="text-slate-600">
               To (UTC)
             </label>
-            <input id="log-to" type="date" className="rounded-md border border-slate-300 px-2 py-1" value={shown.to} min={shown.from || undefined} onChange={(e) => setFilter('to', e.target.value)} />
-          </span>
+            <input id="log-to" name="to" type="date" className="rounded-md border border-slate-300 px-2 py-1" defaultValue={filters.to ?? ''} />
+            <button type="submit" className="rounded-md border border-slate-300 px-2 py-1 font-medium text-slate-700 hover:bg-slate-50">
+              Apply
+            </button>
+          </form>
           <form
             role="search"
             className="flex items-center gap-2"

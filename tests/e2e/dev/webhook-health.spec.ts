@@ -144,15 +144,20 @@ test('search by document number and a range of days narrow the Delivery Log and 
   await expect(page.getByText('MEC-SPC-0002').first()).toBeVisible();
   await page.goBack();
 
-  // Today (UTC) holds all of them; tomorrow none.
+  // Today (UTC) holds all of them; tomorrow none. (A run across midnight UTC would see them split.)
   await page.goto(`/settings/webhooks/${webhook}?tab=log`);
   const today = new Date().toISOString().slice(0, 10);
   const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
-  await page.getByLabel('From (UTC)').fill(today);
-  await expect(page).toHaveURL(new RegExp(`from=${today}`));
+  const range = page.getByRole('form', { name: 'Date range' });
+  await range.getByLabel('From (UTC)').fill(today);
+  await range.getByLabel('To (UTC)').fill(today);
+  await range.getByRole('button', { name: 'Apply' }).click();
+  await expect(page).toHaveURL(new RegExp(`from=${today}&to=${today}|to=${today}&from=${today}`));
   await expect(log.getByRole('row')).toHaveCount(4);
   await expect(page.getByTestId('log-totals')).toHaveText(/^3 attempts: 3 success, 0 failed between/);
-  await page.getByLabel('From (UTC)').fill(tomorrow);
+  await range.getByLabel('To (UTC)').fill(tomorrow);
+  await range.getByLabel('From (UTC)').fill(tomorrow);
+  await range.getByRole('button', { name: 'Apply' }).click();
   await expect(page).toHaveURL(new RegExp(`from=${tomorrow}`));
   await expect(page.getByText('No deliveries match these filters.')).toBeVisible();
   await expect(page.getByTestId('log-totals')).toHaveText(/^0 attempts/);
