@@ -17,8 +17,8 @@ function toJson(value: unknown): unknown {
   return value;
 }
 
-/** Column entries of a table, keyed by their property name in the Drizzle table. */
-const columnsOf = (table: PgTable) => Object.entries(getTableColumns(table)) as [string, PgColumn][];
+/** Column entries of a table, keyed by their property name in the Drizzle table; generated columns are PostgreSQL's to fill. */
+const columnsOf = (table: PgTable) => (Object.entries(getTableColumns(table)) as [string, PgColumn][]).filter(([, c]) => !c.generated);
 
 /**
  * `insert into <table> (<every column>) select … from jsonb_to_recordset($rows)`: every column of

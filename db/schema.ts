@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   boolean,
   customType,
   index,
@@ -113,6 +114,11 @@ export const webhooks = pgTable(
     lastDeliveryAt: timestamp('last_delivery_at', { withTimezone: true }),
     /** Failed attempts since the last success (test events excluded); kept by atomic increments. */
     consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+    /**
+     * Deliveries whose automatic attempts all failed since the last successful attempt (test events
+     * excluded): what the health state and the webhook page call consecutive failures.
+     */
+    consecutiveFailedDeliveries: integer('consecutive_failed_deliveries').notNull().default(0),
     lastSuccessAt: timestamp('last_success_at', { withTimezone: true }),
     lastFailureAt: timestamp('last_failure_at', { withTimezone: true }),
     /** First failed attempt of the current streak; the 5-day rule counts from here. */
@@ -188,11 +194,21 @@ export const events = pgTable(
     body: text('body').notNull(),
     isTest: boolean('is_test').notNull().default(false),
     createdAt: createdAt(),
+    /**
+     * The values admins search the Delivery Log for: every string under an `id`, `*_id` or
+     * `*_number` key anywhere in the event's `data` (workflow id, document id and number, …).
+     */
+    searchKeys: jsonb('search_keys')
+      .$type<string[]>()
+      .generatedAlwaysAs(
+        sql`jsonb_path_query_array(body::jsonb, 'strict $.data.** ? (@.type() == "object").keyvalue() ? (@.key == "id" || @.key like_regex "_(id|number)$").value ? (@.type() == "string")', '{}', true)`,
+      ),
   },
   (t) => [
     index('events_organisation_idx').on(t.organisationId),
     index('events_project_idx').on(t.projectId),
     index('events_created_idx').on(t.createdAt),
+    index('events_search_keys_idx').using('gin', t.searchKeys.op('jsonb_path_ops')),
   ],
 );
 
@@ -288,6 +304,40 @@ export const deliveryAttempts = pgTable(
   ],
 );
 
+/**
+ * Hourly delivery statistics per webhook, event type and test flag, moved on in the transaction
+ * that records attempts (lib/webhooks/deliver/rollups.ts): health, charts and Delivery Log totals
+ * read these few rows instead of the attempts, so they cost the same whatever the history.
+ * Durations are counted in buckets (upper bounds in lib/webhooks/core/duration-buckets.ts).
+ */
+export const webhookHourlyStats = pgTable(
+  'webhook_hourly_stats',
+  {
+    webhookId: text('webhook_id')
+      .notNull()
+      .references(() => webhooks.id, { onDelete: 'cascade' }),
+    organisationId: text('organisation_id').notNull(),
+    /** Start of the UTC hour the attempts started in. */
+    hour: timestamp('hour', { withTimezone: true }).notNull(),
+    eventType: text('event_type').notNull(),
+    isTest: boolean('is_test').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    successes: integer('successes').notNull().default(0),
+    failures: integer('failures').notNull().default(0),
+    timeouts: integer('timeouts').notNull().default(0),
+    durationTotalMs: bigint('duration_total_ms', { mode: 'number' }).notNull().default(0),
+    durationLe100: integer('duration_le_100').notNull().default(0),
+    durationLe250: integer('duration_le_250').notNull().default(0),
+    durationLe500: integer('duration_le_500').notNull().default(0),
+    durationLe1000: integer('duration_le_1000').notNull().default(0),
+    durationLe2500: integer('duration_le_2500').notNull().default(0),
+    durationLe5000: integer('duration_le_5000').notNull().default(0),
+    durationLe10000: integer('duration_le_10000').notNull().default(0),
+    durationOver10000: integer('duration_over_10000').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.webhookId, t.hour, t.eventType, t.isTest] })],
+);
+
 /** First answers of the events API by `Idempotency-Key`; a repeated key gets the stored answer. */
 export const idempotencyKeys = pgTable(
   'idempotency_keys',
@@ -340,5 +390,6 @@ export type Delivery = typeof deliveries.$inferSelect;
 export type DeliveryStatus = (typeof deliveryStatusEnum.enumValues)[number];
 export type DeliveryAttempt = typeof deliveryAttempts.$inferSelect;
 export type AttemptTrigger = (typeof attemptTriggerEnum.enumValues)[number];
+export type WebhookHourlyStats = typeof webhookHourlyStats.$inferSelect;
 export type IdempotencyKey = typeof idempotencyKeys.$inferSelect;
 export type ApiKey = typeof apiKeys.$inferSelect;

@@ -4,59 +4,87 @@ import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
 import { formatDateTime, formatDuration } from '@/lib/format';
-import type { DeliveryLogPage } from '@/lib/webhooks/read/delivery-log';
+import type { DeliveryLogPage, DeliveryLogTotals } from '@/lib/webhooks/read/delivery-log';
+import { deliveryStateText } from '@/lib/webhooks/core/delivery-state';
+import type { WebhookHealth } from '@/lib/webhooks/core/health';
 import { eventTypes, type EventType } from '@/lib/webhooks/core/events';
 import { RetryButton } from './retry-button';
 import { StatusBadge } from './status-badge';
 
 const REFRESH_MS = 2000;
 
-type Filters = { status?: 'success' | 'failed'; eventType?: EventType };
+type Filters = { status?: 'success' | 'failed'; eventType?: EventType; from?: string; to?: string; q?: string };
+type Chosen = { status: string; event: string; from: string; to: string; q: string };
+
+const chosenOf = (f: Filters): Chosen => ({ status: f.status ?? '', event: f.eventType ?? '', from: f.from ?? '', to: f.to ?? '', q: f.q ?? '' });
+const count = (n: number) => n.toLocaleString('en-US');
 
 /**
  * The Delivery Log: one row per attempt, newest first. The first page refreshes itself while it is
  * open, so attempts appear as the worker records them; older pages stay still.
  */
-export function DeliveryLog({ webhookId, initial, filters, paged }: { webhookId: string; initial: DeliveryLogPage; filters: Filters; paged: boolean }) {
+export function DeliveryLog({
+  webhookId,
+  initial,
+  totals: initialTotals,
+  health,
+  filters,
+  paged,
+}: {
+  webhookId: string;
+  initial: DeliveryLogPage;
+  totals: DeliveryLogTotals;
+  /** The webhook's health state as the page was rendered: a refresh that finds another re-renders the page. */
+  health: WebhookHealth;
+  filters: Filters;
+  paged: boolean;
+}) {
   const router = useRouter();
   const pathname = usePathname();
   const searchParams = useSearchParams();
   const [page, setPage] = useState(initial);
+  const [totals, setTotals] = useState(initialTotals);
 
   useEffect(() => setPage(initial), [initial]);
+  useEffect(() => setTotals(initialTotals), [initialTotals]);
 
   useEffect(() => {
     if (paged) return;
     let cancelled = false;
     const query = new URLSearchParams();
-    if (filters.status) query.set('status', filters.status);
-    if (filters.eventType) query.set('event', filters.eventType);
+    for (const [key, value] of Object.entries(chosenOf(filters))) if (value) query.set(key, value);
     const url = `/api/admin/webhooks/${encodeURIComponent(webhookId)}/delivery-log?${query}`;
     // A GET route, not a server action: Next runs a page's actions one at a time, and a refresh
     // must never hold up a Retry click.
     const timer = setInterval(async () => {
       if (document.visibilityState !== 'visible') return;
       const response = await fetch(url, { cache: 'no-store' }).catch(() => null);
-      if (!cancelled && response?.ok) setPage((await response.json()) as DeliveryLogPage);
+      if (cancelled || !response?.ok) return;
+      const { health: now, totals: freshTotals, ...fresh } = (await response.json()) as DeliveryLogPage & { totals: DeliveryLogTotals; health: WebhookHealth };
+      setPage(fresh);
+      setTotals(freshTotals);
+      // The header's state comes from the server render: bring it up to date.
+      if (now !== health) router.refresh();
     }, REFRESH_MS);
     return () => {
       cancelled = true;
       clearInterval(timer);
     };
-  }, [webhookId, filters.status, filters.eventType, paged]);
+  }, [webhookId, filters.status, filters.eventType, filters.from, filters.to, filters.q, paged, health, router]);
 
   // The filters as last chosen, ahead of the navigation that applies them: a second change made
   // before the first one's page arrives builds on it instead of on the URL it is replacing.
-  const chosen = useRef({ status: filters.status ?? '', event: filters.eventType ?? '' });
+  const chosen = useRef(chosenOf(filters));
   const [shown, setShown] = useState(chosen.current);
   useEffect(() => {
-    chosen.current = { status: filters.status ?? '', event: filters.eventType ?? '' };
+    chosen.current = chosenOf(filters);
     setShown(chosen.current);
-  }, [filters.status, filters.eventType]);
+  }, [filters.status, filters.eventType, filters.from, filters.to, filters.q]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  function setFilter(name: 'status' | 'event', value: string) {
+  function setFilter(name: keyof Chosen, value: string, navigate = true) {
     chosen.current = { ...chosen.current, [name]: value };
     setShown(chosen.current);
+    if (!navigate) return;
     const params = new URLSearchParams(searchParams);
     params.set('tab', 'log');
     params.delete('before');
@@ -86,15 +114,15 @@ export function DeliveryLog({ webhookId, initial, filters, paged }: { webhookId:
           </h2>
           <p className="text-sm text-slate-600">Every delivery attempt to this endpoint, newest first. Click an entry to see the full request and response.</p>
         </div>
-        <div className="flex gap-3 text-sm">
+        <div className="flex flex-wrap gap-3 text-sm">
           <span className="flex items-center gap-2">
             <label htmlFor="log-status" className="text-slate-600">
               Status
             </label>
             <select id="log-status" className="rounded-md border border-slate-300 px-2 py-1" value={shown.status} onChange={(e) => setFilter('status', e.target.value)}>
-              <option value="">All</option>
-              <option value="success">success</option>
-              <option value="failed">failed</option>
+              <option value="">All ({count(totals.all)})</option>
+              <option value="success">success ({count(totals.success)})</option>
+              <option value="failed">failed ({count(totals.failed)})</option>
             </select>
           </span>
           <span className="flex items-center gap-2">
@@ -110,12 +138,65 @@ export function DeliveryLog({ webhookId, initial, filters, paged }: { webhookId:
               ))}
             </select>
           </span>
+          {/* Applied together, on submit: typing a date must not reload the log at every digit. */}
+          <form
+            key={`${filters.from ?? ''}/${filters.to ?? ''}`}
+            aria-label="Date range"
+            className="flex items-center gap-2"
+            onSubmit={(e) => {
+              e.preventDefault();
+              const form = new FormData(e.currentTarget);
+              setFilter('from', String(form.get('from') ?? ''), false);
+              setFilter('to', String(form.get('to') ?? ''));
+            }}
+          >
+            <label htmlFor="log-from" className="text-slate-600">
+              From (UTC)
+            </label>
+            <input id="log-from" name="from" type="date" className="rounded-md border border-slate-300 px-2 py-1" defaultValue={filters.from ?? ''} />
+            <label htmlFor="log-to" className="text-slate-600">
+              To (UTC)
+            </label>
+            <input id="log-to" name="to" type="date" className="rounded-md border border-slate-300 px-2 py-1" defaultValue={filters.to ?? ''} />
+            <button type="submit" className="rounded-md border border-slate-300 px-2 py-1 font-medium text-slate-700 hover:bg-slate-50">
+              Apply
+            </button>
+          </form>
+          <form
+            role="search"
+            className="flex items-center gap-2"
+            onSubmit={(e) => {
+              e.preventDefault();
+              setFilter('q', shown.q.trim());
+            }}
+          >
+            <label htmlFor="log-search" className="text-slate-600">
+              Search
+            </label>
+            <input
+              id="log-search"
+              type="search"
+              maxLength={200}
+              placeholder="Delivery id, document number, workflow id…"
+              className="w-64 rounded-md border border-slate-300 px-2 py-1"
+              value={shown.q}
+              onChange={(e) => setFilter('q', e.target.value, false)}
+            />
+            <button type="submit" className="rounded-md border border-slate-300 px-2 py-1 font-medium text-slate-700 hover:bg-slate-50">
+              Search
+            </button>
+          </form>
         </div>
       </div>
+      <p className="border-b border-slate-200 px-5 py-2 text-sm text-slate-600" data-testid="log-totals">
+        {count(totals.all)} {totals.all === 1 ? 'attempt' : 'attempts'}: {count(totals.success)} success, {count(totals.failed)} failed
+        {filters.q ? ` matching “${filters.q}”` : ''}
+        {filters.from || filters.to ? ` between ${filters.from ?? 'the first'} and ${filters.to ?? 'today'}` : ''}
+      </p>
 
       {page.rows.length === 0 ? (
         <p className="px-5 py-8 text-center text-sm text-slate-600">
-          {filters.status || filters.eventType ? 'No deliveries match these filters.' : 'No deliveries yet. Use Send Test Event to try the endpoint.'}
+          {filters.status || filters.eventType || filters.from || filters.to || filters.q ? 'No deliveries match these filters.' : 'No deliveries yet. Use Send Test Event to try the endpoint.'}
         </p>
       ) : (
         <table className="min-w-full text-sm" aria-label="Delivery Log">
@@ -127,6 +208,7 @@ export function DeliveryLog({ webhookId, initial, filters, paged }: { webhookId:
               <th scope="col" className="px-4 py-2">Response Code</th>
               <th scope="col" className="px-4 py-2">Duration</th>
               <th scope="col" className="px-4 py-2">Attempt</th>
+              <th scope="col" className="px-4 py-2">Delivery</th>
               <th scope="col" className="px-4 py-2"><span className="sr-only">Actions</span></th>
             </tr>
           </thead>
@@ -152,8 +234,12 @@ export function DeliveryLog({ webhookId, initial, filters, paged }: { webhookId:
                   <td className="px-4 py-2 font-mono">{row.responseStatus ?? '—'}</td>
                   <td className="px-4 py-2">{formatDuration(row.durationMs)}</td>
                   <td className="px-4 py-2 text-slate-600">#{row.attemptNumber}</td>
+                  <td className="px-4 py-2 text-slate-700" data-testid="delivery-state">
+                    {deliveryStateText(row, formatDateTime)}
+                  </td>
                   <td className="px-4 py-2 text-right">
-                    {!row.success && (row.deliveryStatus === 'failed' || row.deliveryStatus === 'retrying') ? <RetryButton deliveryId={row.deliveryId} /> : null}
+                    {/* Once per delivery: on its latest attempt, while it has not succeeded. */}
+                    {row.isLatest && !row.success && (row.deliveryStatus === 'failed' || row.deliveryStatus === 'retrying') ? <RetryButton deliveryId={row.deliveryId} /> : null}
                   </td>
                 </tr>
               );

@@ -1,14 +1,23 @@
-import type { WebhookHealth } from '@/lib/webhooks/core/health';
+import type { HealthState, WebhookHealth } from '@/lib/webhooks/core/health';
 import { StatusBadge } from './status-badge';
 
-const look: Record<WebhookHealth, { tone: 'green' | 'amber' | 'red'; label: string }> = {
-  healthy: { tone: 'green', label: 'Healthy' },
-  failing: { tone: 'amber', label: 'Failing' },
-  disabled: { tone: 'red', label: 'Disabled' },
+const tone: Record<WebhookHealth, 'green' | 'amber' | 'red' | 'slate'> = {
+  healthy: 'green',
+  degraded: 'amber',
+  failing: 'red',
+  disabled: 'red',
+  inactive: 'slate',
+  'no-deliveries': 'slate',
 };
 
-export function HealthBadge({ health }: { health: WebhookHealth }) {
-  return <StatusBadge tone={look[health].tone}>{look[health].label}</StatusBadge>;
+/** The webhook's one health state; its reason is the badge's tooltip and accessible description. */
+export function HealthBadge({ state }: { state: HealthState }) {
+  return (
+    <span data-testid="health-state" data-health={state.health} title={state.detail}>
+      <StatusBadge tone={tone[state.health]}>{state.label}</StatusBadge>
+      <span className="sr-only">: {state.detail}</span>
+    </span>
+  );
 }
 
 export function formatSuccessRate(rate: number | null): string {

@@ -94,7 +94,12 @@ describe('failure tracking', () => {
       const success = new Date(t0.getTime() + 6 * DAY + 1_000);
       await failAt(org, webhook.id, success);
       expect(await webhookRow(webhook.id)).toMatchObject({ consecutiveFailures: 0, failingSince: null, lastSuccessAt: expect.any(Date), disabledReason: null });
-      expect((await getWebhookHealth(org.organisationId, [webhook.id]))[webhook.id]!.health).toBe('healthy');
+      // The streak is over, but one of the day's two attempts failed: Degraded, no longer Failing.
+      expect((await getWebhookHealth(org.organisationId, [webhook.id], { now: success }))[webhook.id]).toMatchObject({
+        health: 'degraded',
+        consecutiveFailures: 0,
+        attempts24h: 2,
+      });
     } finally {
       up = false;
     }
@@ -106,10 +111,10 @@ describe('failure tracking', () => {
     const published = await publishEvent({ organisationId: org.organisationId, projectId: org.projectId, type: 'workflow.completed', data: completedData });
     expect(published).toMatchObject({ ok: true, deliveryIds: [] });
     expect((await getWebhookHealth(org.organisationId, [inactive.id]))[inactive.id]).toMatchObject({
-      health: 'disabled',
+      health: 'inactive',
       disabledReason: null,
       successRate24h: null,
-      medianDurationMs24h: null,
+      p50DurationMs24h: null,
       attempts24h: 0,
     });
     const other = await createOrganisation();

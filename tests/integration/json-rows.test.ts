@@ -27,9 +27,10 @@ async function roundTrip<T extends PgTable & { id: unknown }>(table: T, row: T['
   return back as Record<string, unknown>;
 }
 
-/** A row that sets every column of its table to a value other than its default. */
+/** A row that sets every column of its table to a value other than its default (generated columns are PostgreSQL's). */
 function everyColumn<T extends PgTable>(table: T, row: Required<T['$inferInsert']>) {
-  expect(Object.keys(row).sort(), 'the fixture sets every column of the table').toEqual(Object.keys(getTableColumns(table)).sort());
+  const settable = Object.entries(getTableColumns(table)).flatMap(([key, column]) => (column.generated ? [] : [key]));
+  expect(Object.keys(row).sort(), 'the fixture sets every column of the table').toEqual(settable.sort());
   return row;
 }
 
@@ -41,11 +42,11 @@ describe('insertRows: hot-path inserts derived from the Drizzle tables', () => {
       projectId: org.projectId,
       type: 'workflow.completed',
       occurredAt: t('2024-03-15T10:30:00Z'),
-      body: '{"event":"workflow.completed","quote":"\\"","unicode":"Zürich ✓"}',
+      body: '{"event":"workflow.completed","quote":"\\"","unicode":"Zürich ✓","data":{"document_number":"STR-DWG-0001"}}',
       isTest: true,
       createdAt: t('2024-03-15T10:30:01.123Z'),
     });
-    expect(await roundTrip(events, event)).toEqual(event);
+    expect(await roundTrip(events, event)).toEqual({ ...event, searchKeys: ['STR-DWG-0001'] });
 
     const delivery = everyColumn(deliveries, {
       id: newId('dlv'),

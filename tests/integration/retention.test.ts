@@ -1,7 +1,7 @@
 import { inArray } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { closeDb, getDb } from '@/db/client';
-import { deliveries, deliveryAttempts, events, idempotencyKeys, type DeliveryStatus } from '@/db/schema';
+import { deliveries, deliveryAttempts, events, idempotencyKeys, webhookHourlyStats, type DeliveryStatus } from '@/db/schema';
 import { newId } from '@/lib/ids';
 import { pruneDeliveryLog } from '@/lib/webhooks/deliver/prune';
 import { createOrganisation, createWebhook } from '../support/fixtures';
@@ -64,7 +64,13 @@ describe('Delivery Log retention', () => {
         { key: recentKey, requestHash: 'x', responseStatus: 202, responseBody: {}, createdAt: recent },
       ]);
 
+    const statsRow = (hour: Date) => ({ webhookId: webhook.id, organisationId: org.organisationId, hour, eventType: 'workflow.completed', isTest: false, attempts: 1 });
+    await getDb().insert(webhookHourlyStats).values([statsRow(old), statsRow(recent)]);
+
     const pruned = await pruneDeliveryLog({ retentionDays: 30, now, batchSize: 2 });
+    expect(pruned.hourlyStats).toBeGreaterThanOrEqual(1);
+    const statsLeft = await getDb().select({ hour: webhookHourlyStats.hour }).from(webhookHourlyStats).where(inArray(webhookHourlyStats.webhookId, [webhook.id]));
+    expect(statsLeft).toEqual([{ hour: recent }]);
     expect(pruned.attempts).toBeGreaterThanOrEqual(6);
     expect(pruned.deliveries).toBeGreaterThanOrEqual(2);
     expect(pruned.events).toBeGreaterThanOrEqual(2);
@@ -84,6 +90,6 @@ describe('Delivery Log retention', () => {
     const keysLeft = await getDb().select({ key: idempotencyKeys.key }).from(idempotencyKeys).where(inArray(idempotencyKeys.key, [oldKey, recentKey]));
     expect(keysLeft.map((k) => k.key)).toEqual([recentKey]);
 
-    expect(await pruneDeliveryLog({ retentionDays: 30, now, batchSize: 2 })).toEqual({ attempts: 0, deliveries: 0, events: 0, idempotencyKeys: 0 });
+    expect(await pruneDeliveryLog({ retentionDays: 30, now, batchSize: 2 })).toEqual({ attempts: 0, deliveries: 0, events: 0, idempotencyKeys: 0, hourlyStats: 0 });
   });
 });

@@ -172,9 +172,10 @@ describe('disabling on 410 Gone', () => {
       [2, true],
     ]);
     const health = (await getWebhookHealth(org.organisationId, [webhook.id]))[webhook.id];
-    expect(health).toMatchObject({ health: 'healthy', disabledReason: null, consecutiveFailures: 0, skippedCount: 0, attempts24h: 4 });
+    // Re-enabled and delivering again, but one of the day's four attempts failed: below the Degraded threshold.
+    expect(health).toMatchObject({ health: 'degraded', disabledReason: null, consecutiveFailedDeliveries: 0, skippedCount: 0, attempts24h: 4 });
     expect(health!.successRate24h).toBeCloseTo(3 / 4);
-    expect(health!.medianDurationMs24h).not.toBeNull();
+    expect(health!.p50DurationMs24h).not.toBeNull();
   });
 });
 

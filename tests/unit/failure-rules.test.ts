@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { healthOf } from '@/lib/webhooks/core/health';
 import { DISABLE_AFTER_FAILING_MS, GONE_REASON, disableReason } from '@/lib/webhooks/deliver/failure-tracking';
 
 const HOUR = 60 * 60 * 1000;
@@ -20,18 +19,3 @@ describe('disableReason', () => {
   });
 });
 
-describe('healthOf', () => {
-  it('is healthy while the last attempt succeeded or none was made', () => {
-    expect(healthOf({ active: true, disabledReason: null, consecutiveFailures: 0 })).toBe('healthy');
-  });
-
-  it('is failing while a streak of failures runs', () => {
-    expect(healthOf({ active: true, disabledReason: null, consecutiveFailures: 3 })).toBe('failing');
-  });
-
-  it('is disabled when failure tracking disabled it or an admin made it inactive', () => {
-    expect(healthOf({ active: false, disabledReason: GONE_REASON, consecutiveFailures: 1 })).toBe('disabled');
-    expect(healthOf({ active: true, disabledReason: GONE_REASON, consecutiveFailures: 1 })).toBe('disabled');
-    expect(healthOf({ active: false, disabledReason: null, consecutiveFailures: 0 })).toBe('disabled');
-  });
-});

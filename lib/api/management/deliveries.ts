@@ -43,13 +43,13 @@ export const listAttemptsOp = defineOperation({
   operationId: 'listDeliveryAttempts',
   tag,
   summary: 'List delivery attempts (the Delivery Log)',
-  description: 'Newest first, 50 a page; `nextCursor` fetches the next, older page. The same filters as the Delivery Log.',
+  description: 'Newest first, 50 a page; `nextCursor` fetches the next, older page. The same filters as the Delivery Log: status, event type, a range of UTC days, and a search by delivery id or by a value in the payload (workflow id, document number, …).',
   auth: 'apiKey',
   params: webhookIdSchema,
   query: deliveryLogQuery,
   responses: { 200: { description: 'One page of attempts', schema: deliveryLogPageSchema }, 404: { description: 'No webhook with this id in the key’s organisation' } },
   handle: async ({ params, query }, { organisationId }) => {
-    const page = await listDeliveryAttempts(organisationId, params.id, { status: query.status, eventType: query.event, before: query.before, limit: query.limit });
+    const page = await listDeliveryAttempts(organisationId, params.id, { ...query, eventType: query.event });
     return page ? reply(200, page) : problem('not-found');
   },
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { eventTypeSchema } from '@/lib/webhooks/core/events';
 import { subscriptionsSchema, webhookEditFormSchema, webhookFormSchema, webhookSecret } from '@/lib/webhooks/core/webhook-form';
+import { deliveryLogQuerySchema } from '@/lib/webhooks/core/delivery-log-query';
 
 /**
  * The management API's request and response shapes. Requests reuse the form schemas of the
@@ -53,12 +54,7 @@ export const attemptStatus = z.enum(['success', 'failed']);
 export const attemptTrigger = z.enum(['automatic', 'manual', 'test']);
 export const deliveryStatus = z.enum(['pending', 'retrying', 'succeeded', 'failed', 'skipped']);
 
-export const deliveryLogQuery = z.object({
-  status: attemptStatus.optional().describe('Only successes or only failures'),
-  event: eventTypeSchema.optional().describe('Only this event type'),
-  before: z.string().max(200).optional().describe('The nextCursor of the previous page'),
-  limit: z.coerce.number().int().min(1).max(200).optional().describe('Attempts per page (default 50)'),
-});
+export const deliveryLogQuery = deliveryLogQuerySchema;
 
 export const deliveryLogPageSchema = z.object({
   rows: z.array(
@@ -77,6 +73,7 @@ export const deliveryLogPageSchema = z.object({
       isTest: z.boolean(),
       deliveryStatus,
       isLatest: z.boolean().describe('The delivery’s most recent attempt'),
+      deliveryAttemptCount: z.number().int().describe('The delivery’s attempts so far'),
       nextAttemptAt: time.nullable(),
     }),
   ),

@@ -6,7 +6,7 @@ export const PRUNE_BATCH_SIZE = 5_000;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export type PruneResult = { attempts: number; deliveries: number; events: number; idempotencyKeys: number };
+export type PruneResult = { attempts: number; deliveries: number; events: number; idempotencyKeys: number; hourlyStats: number };
 
 /** Runs a bounded delete until it deletes fewer rows than a batch; returns how many went. */
 async function deleteInBatches(batchSize: number, statement: (limit: number) => SQL): Promise<number> {
@@ -23,7 +23,7 @@ export type PruneOptions = { retentionDays: number; now: Date; batchSize?: numbe
 
 /**
  * Delivery Log retention: deletes attempts, finished deliveries (succeeded, failed, skipped) untouched since,
- * events left without deliveries and idempotency keys older than `retentionDays` before `now`.
+ * events left without deliveries, hourly statistics and idempotency keys older than `retentionDays` before `now`.
  * A delivery still pending or retrying keeps its event, whatever its age, so no retry loses its body.
  */
 export async function pruneDeliveryLog({ retentionDays, now, batchSize = PRUNE_BATCH_SIZE }: PruneOptions): Promise<PruneResult> {
@@ -52,5 +52,11 @@ export async function pruneDeliveryLog({ retentionDays, now, batchSize = PRUNE_B
     (limit) => sql`delete from idempotency_keys where key in (
       select key from idempotency_keys where created_at < ${cutoff}::timestamptz limit ${limit}) returning 1`,
   );
-  return { attempts, deliveries, events, idempotencyKeys };
+  // Statistics hours that ended before the cutoff: totals and charts never count attempts the log no longer has.
+  const hourlyStats = await deleteInBatches(
+    batchSize,
+    (limit) => sql`delete from webhook_hourly_stats where (webhook_id, hour, event_type, is_test) in (
+      select webhook_id, hour, event_type, is_test from webhook_hourly_stats where hour < date_trunc('hour', ${cutoff}::timestamptz, 'UTC') limit ${limit}) returning 1`,
+  );
+  return { attempts, deliveries, events, idempotencyKeys, hourlyStats };
 }

@@ -6,6 +6,7 @@ import { scheduleRetries, type ScheduledRetry } from '@/lib/webhooks/queue/enque
 import { recordsAutomaticAttempt } from './fence';
 import { trackFailures } from './failure-tracking';
 import { trackSlowdown } from './slowdown';
+import { rollUpAttempts } from './rollups';
 
 /** One finished attempt, and the state its delivery moves to because of it. */
 export type AttemptRecord = Omit<typeof deliveryAttempts.$inferInsert, 'attemptNumber'> & {
@@ -126,6 +127,7 @@ export async function recordAttemptsIn(tx: Transaction, records: readonly Attemp
       .filter((r) => r.request.sent)
       .map((r) => ({ webhookId: r.webhookId, success: r.success, timedOut: r.request.timedOut, status: r.responseStatus ?? null, retryAfterMs: r.request.retryAfterMs, completedAt: r.completedAt })),
   );
+  await rollUpAttempts(tx, recorded);
 }
 
 export type RecordOptions = {

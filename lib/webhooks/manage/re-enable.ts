@@ -10,7 +10,7 @@ import { enqueueDeliveries, scheduleRetries } from '@/lib/webhooks/queue/enqueue
 export async function reEnableWebhook(organisationId: string, webhookId: string): Promise<{ webhookId: string } | null> {
   const [row] = await getDb()
     .update(webhooks)
-    .set({ disabledReason: null, disabledAt: null, consecutiveFailures: 0, failingSince: null, updatedAt: sql`now()` })
+    .set({ disabledReason: null, disabledAt: null, consecutiveFailures: 0, consecutiveFailedDeliveries: 0, failingSince: null, updatedAt: sql`now()` })
     .where(and(eq(webhooks.organisationId, organisationId), eq(webhooks.id, webhookId)))
     .returning({ id: webhooks.id });
   return row ? { webhookId: row.id } : null;

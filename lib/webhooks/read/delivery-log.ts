@@ -1,8 +1,9 @@
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { getDb } from '@/db/client';
-import { deliveryAttempts, deliveries, events, webhooks, type AttemptTrigger, type DeliveryStatus } from '@/db/schema';
+import { deliveryAttempts, deliveries, events, webhookHourlyStats, webhooks, type AttemptTrigger, type DeliveryStatus } from '@/db/schema';
 import { headersOf } from '@/lib/webhooks/core/sign';
 import { isRecordId, isStorableDate } from '@/lib/validation';
+import { dayRange } from '@/lib/webhooks/core/delivery-log-query';
 
 /** Every query here takes the organisation id: an attempt of another organisation does not exist. */
 
@@ -12,6 +13,11 @@ const MAX_PAGE_SIZE = 200;
 export type DeliveryLogFilters = {
   status?: 'success' | 'failed';
   eventType?: string;
+  /** UTC days (YYYY-MM-DD), both included. */
+  from?: string;
+  to?: string;
+  /** A delivery id, or a value in the payload's data (workflow id, document number, …). */
+  q?: string;
   /** The `nextCursor` of the previous page. */
   before?: string;
   limit?: number;
@@ -53,6 +59,28 @@ const rowColumns = {
   nextAttemptAt: deliveries.nextAttemptAt,
 };
 
+const DELIVERY_ID = /^dlv_[A-Za-z0-9_-]+$/;
+
+/** The conditions every filter but the status and the cursor puts on a webhook's attempts. */
+function scopeConditions(organisationId: string, webhookId: string, filters: DeliveryLogFilters): SQL[] {
+  const conditions: SQL[] = [eq(deliveryAttempts.webhookId, webhookId), eq(deliveryAttempts.organisationId, organisationId)];
+  if (filters.eventType) conditions.push(eq(deliveryAttempts.eventType, filters.eventType));
+  const { since, until } = dayRange(filters.from, filters.to);
+  if (since) conditions.push(sql`${deliveryAttempts.startedAt} >= ${since.toISOString()}::timestamptz`);
+  if (until) conditions.push(sql`${deliveryAttempts.startedAt} < ${until.toISOString()}::timestamptz`);
+  const q = filters.q?.trim();
+  if (q && DELIVERY_ID.test(q)) conditions.push(eq(deliveryAttempts.deliveryId, q));
+  else if (q) {
+    // The GIN index on events.search_keys finds the events, their deliveries to this webhook, then
+    // the attempts by delivery id: `= any(array(…))` keeps PostgreSQL from walking the webhook's
+    // whole log by time and testing each attempt against the (few) matches instead.
+    conditions.push(sql`${deliveryAttempts.deliveryId} = any(array(
+      select d.id from ${deliveries} d join ${events} e on e.id = d.event_id
+      where d.webhook_id = ${webhookId} and e.organisation_id = ${organisationId} and e.search_keys @> jsonb_build_array(${q}::text)))`);
+  }
+  return conditions;
+}
+
 export type DeliveryLogRow = {
   attemptId: string;
   deliveryId: string;
@@ -71,6 +99,8 @@ export type DeliveryLogRow = {
   deliveryStatus: DeliveryStatus;
   /** This is the delivery's most recent attempt (where Retry and the next-attempt time belong). */
   isLatest: boolean;
+  /** The delivery's attempts so far: with its status, the row's "Succeeded on attempt 3". */
+  deliveryAttemptCount: number;
   nextAttemptAt: Date | null;
 };
 
@@ -86,9 +116,8 @@ export async function listDeliveryAttempts(organisationId: string, webhookId: st
   if (!webhook) return null;
 
   const limit = Math.min(Math.max(Math.trunc(filters.limit ?? DELIVERY_LOG_PAGE_SIZE), 1), MAX_PAGE_SIZE);
-  const conditions: SQL[] = [eq(deliveryAttempts.webhookId, webhookId), eq(deliveryAttempts.organisationId, organisationId)];
+  const conditions = scopeConditions(organisationId, webhookId, filters);
   if (filters.status) conditions.push(eq(deliveryAttempts.success, filters.status === 'success'));
-  if (filters.eventType) conditions.push(eq(deliveryAttempts.eventType, filters.eventType));
   const cursor = filters.before ? decodeCursor(filters.before) : null;
   if (cursor) {
     conditions.push(sql`(${deliveryAttempts.startedAt}, ${deliveryAttempts.id}) < (${cursor.startedAt.toISOString()}::timestamptz, ${cursor.id})`);
@@ -103,10 +132,10 @@ export async function listDeliveryAttempts(organisationId: string, webhookId: st
     .orderBy(desc(deliveryAttempts.startedAt), desc(deliveryAttempts.id))
     .limit(limit + 1);
 
-  const rows = found.slice(0, limit).map(({ deliveryAttemptCount, ...row }) => ({
+  const rows = found.slice(0, limit).map((row) => ({
     ...row,
     status: row.success ? ('success' as const) : ('failed' as const),
-    isLatest: row.attemptNumber === deliveryAttemptCount,
+    isLatest: row.attemptNumber === row.deliveryAttemptCount,
   }));
   const last = rows[rows.length - 1];
   return { rows, nextCursor: found.length > limit && last ? encodeCursor(last.startedAt, last.attemptId) : null };
@@ -171,7 +200,7 @@ export async function getDeliveryAttempt(organisationId: string, attemptId: stri
     userAgent: requestUserAgent,
   });
   return {
-    attempt: { ...row, status: row.success ? 'success' : 'failed', isLatest: row.attemptNumber === deliveryAttemptCount },
+    attempt: { ...row, status: row.success ? 'success' : 'failed', isLatest: row.attemptNumber === deliveryAttemptCount, deliveryAttemptCount },
     request: { url: requestUrl, headers, body: requestBody },
     response:
       row.responseStatus === null
@@ -180,4 +209,34 @@ export async function getDeliveryAttempt(organisationId: string, attemptId: stri
     event: { id: eventId, type: row.eventType, occurredAt: row.occurredAt, isTest: row.isTest },
     attempts: siblings.map(({ success, ...s }) => ({ ...s, status: success ? 'success' : 'failed' })),
   };
+}
+
+export type DeliveryLogTotals = { all: number; success: number; failed: number };
+
+/**
+ * How many attempts the log holds under the filters, by status (the status filter itself aside).
+ * Without a search they come from the hourly statistics, so they cost the same whatever the
+ * history; the day range falls on whole hours. A search counts the attempts it matches.
+ */
+export async function countDeliveryAttempts(organisationId: string, webhookId: string, filters: DeliveryLogFilters = {}): Promise<DeliveryLogTotals> {
+  const db = getDb();
+  if (filters.q?.trim()) {
+    const [row] = await db
+      .select({ all: sql<number>`count(*)::int`, success: sql<number>`(count(*) filter (where ${deliveryAttempts.success}))::int` })
+      .from(deliveryAttempts)
+      .where(and(...scopeConditions(organisationId, webhookId, filters)));
+    return { all: row?.all ?? 0, success: row?.success ?? 0, failed: (row?.all ?? 0) - (row?.success ?? 0) };
+  }
+  const conditions: SQL[] = [eq(webhookHourlyStats.webhookId, webhookId), eq(webhookHourlyStats.organisationId, organisationId)];
+  if (filters.eventType) conditions.push(eq(webhookHourlyStats.eventType, filters.eventType));
+  const { since, until } = dayRange(filters.from, filters.to);
+  if (since) conditions.push(sql`${webhookHourlyStats.hour} >= ${since.toISOString()}::timestamptz`);
+  if (until) conditions.push(sql`${webhookHourlyStats.hour} < ${until.toISOString()}::timestamptz`);
+  const [row] = await db
+    .select({ success: sql<number>`coalesce(sum(${webhookHourlyStats.successes}), 0)::int`, failed: sql<number>`coalesce(sum(${webhookHourlyStats.failures}), 0)::int` })
+    .from(webhookHourlyStats)
+    .where(and(...conditions));
+  const success = row?.success ?? 0;
+  const failed = row?.failed ?? 0;
+  return { all: success + failed, success, failed };
 }

@@ -97,7 +97,8 @@ test('Retry failed since re-sends every failed delivery after the chosen time', 
   await expect(async () => {
     await page.goto(`/settings/webhooks/${webhookId}?tab=log&status=failed`);
     await expect(page.getByRole('table', { name: 'Delivery Log' }).getByRole('row')).toHaveCount(5, { timeout: 1000 });
-    await expect(page.getByRole('table', { name: 'Delivery Log' }).getByRole('button', { name: 'Retry' })).toHaveCount(4, { timeout: 1000 });
+    // One Retry per failed delivery, on its latest attempt.
+    await expect(page.getByRole('table', { name: 'Delivery Log' }).getByRole('button', { name: 'Retry' })).toHaveCount(2, { timeout: 1000 });
   }).toPass({ timeout: 20_000 });
 
   receiver.reply({ status: 200 });

@@ -5,7 +5,8 @@ import { formatSuccessRate, HealthBadge } from '@/components/webhooks/health-bad
 import { StatusBadge } from '@/components/webhooks/status-badge';
 import { WebhookDialog } from '@/components/webhooks/webhook-dialog';
 import { requireOrgAdmin } from '@/lib/auth/session';
-import { formatDate, formatDateTime, formatDuration } from '@/lib/format';
+import { formatDate, formatDateTime } from '@/lib/format';
+import { formatDurationBound } from '@/lib/webhooks/core/duration-buckets';
 import { getWebhookHealth } from '@/lib/webhooks/read/webhook-health';
 import { listWebhooks } from '@/lib/webhooks/read/webhook-list';
 
@@ -55,9 +56,8 @@ export default async function WebhooksPage() {
               <tr>
                 <th scope="col" className="px-4 py-2">Name</th>
                 <th scope="col" className="px-4 py-2">Endpoint URL</th>
-                <th scope="col" className="px-4 py-2">Active</th>
                 <th scope="col" className="px-4 py-2">Events</th>
-                <th scope="col" className="px-4 py-2">Health (24 h)</th>
+                <th scope="col" className="px-4 py-2">Health</th>
                 <th scope="col" className="px-4 py-2">Last delivery</th>
                 <th scope="col" className="px-4 py-2">Created</th>
               </tr>
@@ -73,16 +73,15 @@ export default async function WebhooksPage() {
                   <td className="max-w-xs truncate px-4 py-2 font-mono text-xs text-slate-700" title={w.url}>
                     {w.url}
                   </td>
-                  <td className="px-4 py-2">{w.active ? <StatusBadge tone="green">Active</StatusBadge> : <StatusBadge tone="slate">Inactive</StatusBadge>}</td>
                   <td className="px-4 py-2">{w.subscriptionCount}</td>
                   <td className="px-4 py-2">
                     {health[w.id] ? (
                       <span className="flex flex-wrap items-center gap-2">
-                        <HealthBadge health={health[w.id]!.health} />
+                        <HealthBadge state={health[w.id]!} />
                         <span className="text-xs text-slate-500">
                           {health[w.id]!.attempts24h > 0
-                            ? `${formatSuccessRate(health[w.id]!.successRate24h)} ok · ${formatDuration(health[w.id]!.medianDurationMs24h)} median`
-                            : 'no attempts'}
+                            ? `${formatSuccessRate(health[w.id]!.successRate24h)} ok (24 h) · p50 ${formatDurationBound(health[w.id]!.p50DurationMs24h)}`
+                            : 'no attempts in 24 h'}
                         </span>
                       </span>
                     ) : null}

@@ -11,27 +11,35 @@ import { RollSecretDialog } from '@/components/webhooks/roll-secret-dialog';
 import { SendTestEventDialog } from '@/components/webhooks/send-test-event-dialog';
 import { SecretField } from '@/components/webhooks/secret-field';
 import { StatusBadge } from '@/components/webhooks/status-badge';
+import { SuccessChart } from '@/components/webhooks/success-chart';
 import { SubscriptionsPanel } from '@/components/webhooks/subscriptions-panel';
 import { ActiveToggle, DeleteWebhookButton } from '@/components/webhooks/webhook-controls';
 import { WebhookDialog } from '@/components/webhooks/webhook-dialog';
 import { requireOrgAdmin } from '@/lib/auth/session';
-import { formatDateTime, formatDuration } from '@/lib/format';
+import { formatDateTime } from '@/lib/format';
+import { formatDurationBound } from '@/lib/webhooks/core/duration-buckets';
+import { getWebhookCharts } from '@/lib/webhooks/read/webhook-chart';
 import { getWebhookHealth, type WebhookHealthSummary } from '@/lib/webhooks/read/webhook-health';
 import { slowdownLabel } from '@/lib/webhooks/core/slowdown';
 import { getWebhook, listSubscriptions } from '@/lib/webhooks/read/webhook-list';
-import { listDeliveryAttempts } from '@/lib/webhooks/read/delivery-log';
-import { eventTypeSchema } from '@/lib/webhooks/core/events';
+import { countDeliveryAttempts, listDeliveryAttempts } from '@/lib/webhooks/read/delivery-log';
+import { deliveryLogQuerySchema } from '@/lib/webhooks/core/delivery-log-query';
 import { isRecordId } from '@/lib/validation';
 import type { Webhook } from '@/db/schema';
 
 export const metadata: Metadata = { title: 'Webhook' };
 
-type SearchParams = { tab?: string; status?: string; event?: string; before?: string };
+type SearchParams = { tab?: string; status?: string; event?: string; from?: string; to?: string; q?: string; before?: string };
 
+/** The log's filters from the address bar: a value that does not parse is dropped, not an error page. */
+const shape = deliveryLogQuerySchema.shape;
 const logFilters = z.object({
-  status: z.enum(['success', 'failed']).optional().catch(undefined),
-  eventType: eventTypeSchema.optional().catch(undefined),
-  before: z.string().max(200).optional().catch(undefined),
+  status: shape.status.catch(undefined),
+  event: shape.event.catch(undefined),
+  from: shape.from.catch(undefined),
+  to: shape.to.catch(undefined),
+  q: shape.q.catch(undefined),
+  before: shape.before.catch(undefined),
 });
 
 export default async function WebhookPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<SearchParams> }) {
@@ -53,11 +61,7 @@ export default async function WebhookPage({ params, searchParams }: { params: Pr
         <div className="min-w-0">
           <div className="flex items-center gap-3">
             <h1 className="truncate text-2xl font-semibold">{webhook.name}</h1>
-            {webhook.active ? <StatusBadge tone="green">Active</StatusBadge> : <StatusBadge tone="slate">Inactive</StatusBadge>}
-            <HealthBadge health={health.health} />
-            {health.slowdown && !health.disabledReason ? (
-              <StatusBadge tone="amber">{slowdownLabel(health.slowdown.reason)}</StatusBadge>
-            ) : null}
+            <HealthBadge state={health} />
           </div>
           <p className="mt-1 break-all font-mono text-sm text-slate-600">{webhook.url}</p>
         </div>
@@ -82,7 +86,7 @@ export default async function WebhookPage({ params, searchParams }: { params: Pr
         </TabLink>
       </nav>
 
-      {tab === 'settings' ? <SettingsTab webhook={webhook} organisationId={admin.organisationId} health={health} /> : <LogTab webhookId={webhook.id} organisationId={admin.organisationId} query={query} />}
+      {tab === 'settings' ? <SettingsTab webhook={webhook} organisationId={admin.organisationId} health={health} /> : <LogTab webhookId={webhook.id} organisationId={admin.organisationId} query={query} health={health} />}
     </div>
   );
 }
@@ -102,7 +106,7 @@ function TabLink({ href, selected, children }: { href: string; selected: boolean
 
 async function SettingsTab({ webhook, organisationId, health }: { webhook: Webhook; organisationId: string; health: WebhookHealthSummary }) {
   const previousSecretValid = webhook.previousSecretExpiresAt && webhook.previousSecretExpiresAt > new Date() ? webhook.previousSecretExpiresAt : null;
-  const subscribed = await listSubscriptions(organisationId, webhook.id);
+  const [subscribed, charts] = await Promise.all([listSubscriptions(organisationId, webhook.id), getWebhookCharts(organisationId, webhook.id)]);
   return (
     <>
       <section aria-labelledby="webhook-settings" className="rounded-lg border border-slate-200 bg-white px-5 py-4">
@@ -144,20 +148,25 @@ async function SettingsTab({ webhook, organisationId, health }: { webhook: Webho
       <SubscriptionsPanel webhookId={webhook.id} subscribed={subscribed} />
       <section aria-labelledby="health-heading" className="rounded-lg border border-slate-200 bg-white px-5 py-4">
         <h2 id="health-heading" className="flex items-center gap-2 text-base font-semibold">
-          Delivery health <HealthBadge health={health.health} />
+          Delivery health <HealthBadge state={health} />
         </h2>
+        <p className="mt-1 text-sm text-slate-600" data-testid="health-detail">
+          {health.detail}
+        </p>
         <dl className="mt-3 grid grid-cols-2 gap-4 text-sm sm:grid-cols-5">
           <div>
             <dt className="text-slate-600">Success rate (24 h)</dt>
             <dd data-testid="success-rate">{formatSuccessRate(health.successRate24h)}</dd>
           </div>
           <div>
-            <dt className="text-slate-600">Median duration (24 h)</dt>
-            <dd>{formatDuration(health.medianDurationMs24h)}</dd>
+            <dt className="text-slate-600">Duration p50 / p95 (24 h)</dt>
+            <dd>
+              {formatDurationBound(health.p50DurationMs24h)} / {formatDurationBound(health.p95DurationMs24h)}
+            </dd>
           </div>
           <div>
-            <dt className="text-slate-600">Consecutive failures</dt>
-            <dd data-testid="consecutive-failures">{health.consecutiveFailures}</dd>
+            <dt className="text-slate-600">Consecutive failed deliveries</dt>
+            <dd data-testid="consecutive-failures">{health.consecutiveFailedDeliveries}</dd>
           </div>
           <div>
             <dt className="text-slate-600">Last success</dt>
@@ -174,6 +183,10 @@ async function SettingsTab({ webhook, organisationId, health }: { webhook: Webho
             recorded as not sent and retried on schedule; the endpoint is back at full speed as soon as a request succeeds.
           </p>
         ) : null}
+        <div className="mt-4 grid gap-4 sm:grid-cols-2">
+          <SuccessChart title="Last 24 hours (hourly)" points={charts.day} unit="hour" />
+          <SuccessChart title="Last 7 days (daily)" points={charts.week} unit="day" />
+        </div>
         <p className="mt-3 text-xs text-slate-500">
           Failed deliveries are retried automatically with backoff. A webhook is disabled when its endpoint answers 410 Gone, or after 5 days and at least 20
           attempts without a success.
@@ -191,9 +204,21 @@ async function SettingsTab({ webhook, organisationId, health }: { webhook: Webho
   );
 }
 
-async function LogTab({ webhookId, organisationId, query }: { webhookId: string; organisationId: string; query: SearchParams }) {
-  const filters = logFilters.parse({ status: query.status, eventType: query.event, before: query.before });
-  const page = await listDeliveryAttempts(organisationId, webhookId, filters);
+async function LogTab({ webhookId, organisationId, query, health }: { webhookId: string; organisationId: string; query: SearchParams; health: WebhookHealthSummary }) {
+  const { event, ...filters } = logFilters.parse({ status: query.status, event: query.event, from: query.from, to: query.to, q: query.q, before: query.before });
+  const [page, totals] = await Promise.all([
+    listDeliveryAttempts(organisationId, webhookId, { ...filters, eventType: event }),
+    countDeliveryAttempts(organisationId, webhookId, { ...filters, eventType: event }),
+  ]);
   if (!page) notFound();
-  return <DeliveryLog webhookId={webhookId} initial={page} filters={{ status: filters.status, eventType: filters.eventType }} paged={Boolean(filters.before)} />;
+  return (
+    <DeliveryLog
+      webhookId={webhookId}
+      initial={page}
+      totals={totals}
+      health={health.health}
+      filters={{ status: filters.status, eventType: event, from: filters.from, to: filters.to, q: filters.q || undefined }}
+      paged={Boolean(filters.before)}
+    />
+  );
 }
