@@ -3,7 +3,8 @@
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
-import { formatDateTime, formatDuration } from '@/lib/format';
+import { RelativeTime } from '@/components/relative-time';
+import { formatDuration } from '@/lib/format';
 import type { DeliveryLogPage } from '@/lib/webhooks/read/delivery-log';
 import { eventTypes, type EventType } from '@/lib/webhooks/core/events';
 import { RetryButton } from './retry-button';
@@ -86,7 +87,7 @@ export function DeliveryLog({ webhookId, initial, filters, paged }: { webhookId:
           </h2>
           <p className="text-sm text-slate-600">Every delivery attempt to this endpoint, newest first. Click an entry to see the full request and response.</p>
         </div>
-        <div className="flex gap-3 text-sm">
+        <div className="flex flex-wrap gap-3 text-sm">
           <span className="flex items-center gap-2">
             <label htmlFor="log-status" className="text-slate-600">
               Status
@@ -118,6 +119,7 @@ export function DeliveryLog({ webhookId, initial, filters, paged }: { webhookId:
           {filters.status || filters.eventType ? 'No deliveries match these filters.' : 'No deliveries yet. Use Send Test Event to try the endpoint.'}
         </p>
       ) : (
+        <div className="overflow-x-auto">
         <table className="min-w-full text-sm" aria-label="Delivery Log">
           <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
             <tr>
@@ -136,17 +138,21 @@ export function DeliveryLog({ webhookId, initial, filters, paged }: { webhookId:
               return (
                 <tr key={row.attemptId} className="hover:bg-slate-50" data-delivery-id={row.deliveryId}>
                   <td className="px-4 py-2">
-                    <Link href={href} className="font-mono text-xs text-brand-700 hover:underline">
+                    <Link href={href} className="font-mono text-xs text-brand-700 underline underline-offset-2 hover:text-brand-600">
                       {row.eventType}
                     </Link>
                     {row.trigger === 'test' ? <span className="ml-2"><StatusBadge tone="blue">test</StatusBadge></span> : null}
                     {row.trigger === 'manual' ? <span className="ml-2"><StatusBadge tone="amber">manual</StatusBadge></span> : null}
                   </td>
-                  <td className="px-4 py-2 text-slate-700">{formatDateTime(row.occurredAt)}</td>
+                  <td className="px-4 py-2 text-slate-700">
+                    <RelativeTime value={row.occurredAt} />
+                  </td>
                   <td className="px-4 py-2">
                     <StatusBadge tone={row.success ? 'green' : 'red'}>{row.success ? 'success' : 'failed'}</StatusBadge>
                     {row.isLatest && row.nextAttemptAt ? (
-                      <span className="ml-2 text-xs text-slate-500">next attempt {formatDateTime(row.nextAttemptAt)}</span>
+                      <span className="ml-2 text-xs text-slate-600">
+                        next attempt <RelativeTime value={row.nextAttemptAt} />
+                      </span>
                     ) : null}
                   </td>
                   <td className="px-4 py-2 font-mono">{row.responseStatus ?? '—'}</td>
@@ -160,18 +166,19 @@ export function DeliveryLog({ webhookId, initial, filters, paged }: { webhookId:
             })}
           </tbody>
         </table>
+        </div>
       )}
       {paged || olderHref ? (
         <div className="flex justify-between border-t border-slate-200 px-5 py-3 text-sm">
           {paged ? (
-            <Link href={newestHref} className="text-brand-700 hover:underline">
+            <Link href={newestHref} className="text-brand-700 underline underline-offset-2 hover:text-brand-600">
               ← Newest
             </Link>
           ) : (
             <span />
           )}
           {olderHref ? (
-            <Link href={olderHref} className="text-brand-700 hover:underline">
+            <Link href={olderHref} className="text-brand-700 underline underline-offset-2 hover:text-brand-600">
               Older →
             </Link>
           ) : null}

@@ -40,7 +40,7 @@ export default function ApiReferencePage() {
         <p className="mt-2 max-w-3xl text-sm text-slate-600">{doc.info.description}</p>
         <p className="mt-2 text-sm text-slate-600">
           Base URL <code>/api/v1</code> · version {doc.info.version} · machine-readable:{' '}
-          <a href="/api/v1/openapi.json" className="font-medium text-brand-700 hover:underline">
+          <a href="/api/v1/openapi.json" className="font-medium text-brand-700 underline underline-offset-2 hover:text-brand-600">
             openapi.json
           </a>{' '}
           (OpenAPI 3.1)
@@ -129,7 +129,7 @@ export default function ApiReferencePage() {
                         </dt>
                         <dd className="ml-6">
                           {isProblem ? (
-                            <a href="#problems" className="text-xs text-brand-700 hover:underline">
+                            <a href="#problems" className="text-xs text-brand-700 underline underline-offset-2 hover:text-brand-600">
                               application/problem+json
                             </a>
                           ) : media ? (

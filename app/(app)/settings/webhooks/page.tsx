@@ -1,11 +1,12 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { RelativeTime } from '@/components/relative-time';
 import { RoleNeeded } from '@/components/role-needed';
 import { formatSuccessRate, HealthBadge } from '@/components/webhooks/health-badge';
 import { StatusBadge } from '@/components/webhooks/status-badge';
 import { WebhookDialog } from '@/components/webhooks/webhook-dialog';
 import { requireOrgAdmin } from '@/lib/auth/session';
-import { formatDate, formatDateTime, formatDuration } from '@/lib/format';
+import { formatDate, formatDuration } from '@/lib/format';
 import { getWebhookHealth } from '@/lib/webhooks/read/webhook-health';
 import { listWebhooks } from '@/lib/webhooks/read/webhook-list';
 
@@ -22,16 +23,16 @@ export default async function WebhooksPage() {
 
   return (
     <div className="space-y-6">
-      <div className="flex items-start justify-between gap-4">
+      <div className="flex flex-wrap items-start justify-between gap-4">
         <div>
           <h1 className="text-2xl font-semibold">Webhooks</h1>
           <p className="mt-1 text-sm text-slate-600">
             Notify your external systems in real time when events occur in Kazinex.{' '}
-            <Link href="/settings/webhooks/events" className="font-medium text-brand-700 hover:underline">
+            <Link href="/settings/webhooks/events" className="font-medium text-brand-700 underline underline-offset-2 hover:text-brand-600">
               Webhook Events Reference
             </Link>{' '}
             ·{' '}
-            <Link href="/settings/webhooks/guide" className="font-medium text-brand-700 hover:underline">
+            <Link href="/settings/webhooks/guide" className="font-medium text-brand-700 underline underline-offset-2 hover:text-brand-600">
               Webhooks Guide
             </Link>
           </p>
@@ -49,7 +50,7 @@ export default async function WebhooksPage() {
           </p>
         </div>
       ) : (
-        <div className="overflow-hidden rounded-lg border border-slate-200 bg-white">
+        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
           <table className="min-w-full divide-y divide-slate-200 text-sm">
             <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
               <tr>
@@ -66,7 +67,7 @@ export default async function WebhooksPage() {
               {webhooks.map((w) => (
                 <tr key={w.id} className="hover:bg-slate-50">
                   <td className="px-4 py-2 font-medium">
-                    <Link href={`/settings/webhooks/${w.id}`} className="text-brand-700 hover:underline">
+                    <Link href={`/settings/webhooks/${w.id}`} className="text-brand-700 underline underline-offset-2 hover:text-brand-600">
                       {w.name}
                     </Link>
                   </td>
@@ -79,7 +80,7 @@ export default async function WebhooksPage() {
                     {health[w.id] ? (
                       <span className="flex flex-wrap items-center gap-2">
                         <HealthBadge health={health[w.id]!.health} />
-                        <span className="text-xs text-slate-500">
+                        <span className="text-xs text-slate-600">
                           {health[w.id]!.attempts24h > 0
                             ? `${formatSuccessRate(health[w.id]!.successRate24h)} ok · ${formatDuration(health[w.id]!.medianDurationMs24h)} median`
                             : 'no attempts'}
@@ -91,7 +92,7 @@ export default async function WebhooksPage() {
                     {w.lastDeliveryStatus && w.lastDeliveryAt ? (
                       <span className="flex items-center gap-2">
                         <StatusBadge tone={w.lastDeliveryStatus === 'success' ? 'green' : 'red'}>{w.lastDeliveryStatus}</StatusBadge>
-                        <span className="text-xs text-slate-500">{formatDateTime(w.lastDeliveryAt)}</span>
+                        <RelativeTime value={w.lastDeliveryAt} className="text-xs text-slate-600" />
                       </span>
                     ) : (
                       <span className="text-slate-400">No deliveries yet</span>

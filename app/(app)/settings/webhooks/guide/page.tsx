@@ -62,7 +62,7 @@ export default function WebhooksGuidePage() {
         <p className="mt-2 max-w-3xl text-sm text-slate-600">
           What your receiving endpoint gets, how to check that a request really comes from Kazinex, and how deliveries behave when
           your endpoint is slow, failing or gone. The payload of each event is in the{' '}
-          <Link href="/settings/webhooks/events" className="font-medium text-brand-700 hover:underline">
+          <Link href="/settings/webhooks/events" className="font-medium text-brand-700 underline underline-offset-2 hover:text-brand-600">
             Webhook Events Reference
           </Link>
           .
@@ -121,7 +121,7 @@ export default function WebhooksGuidePage() {
 
       <Section id="standard-webhooks" title="Standard Webhooks headers">
         <p className="text-sm text-slate-700">
-          Every delivery also carries the <a href="https://www.standardwebhooks.com/" className="text-brand-700 hover:underline">Standard Webhooks</a>{' '}
+          Every delivery also carries the <a href="https://www.standardwebhooks.com/" className="text-brand-700 underline underline-offset-2 hover:text-brand-600">Standard Webhooks</a>{' '}
           headers, so off-the-shelf verifiers work and old requests can be refused (replay protection): <code>webhook-signature</code> is{' '}
           <code>v1,</code> and the base64 HMAC-SHA256 of <code>webhook-id + &quot;.&quot; + webhook-timestamp + &quot;.&quot; + body</code>, keyed
           with the secret’s bytes. The libraries take the secret as <code>whsec_</code> followed by the <strong>base64 of your secret</strong>{' '}
