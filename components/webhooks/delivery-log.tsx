@@ -119,7 +119,7 @@ export function DeliveryLog({ webhookId, initial, filters, paged }: { webhookId:
           {filters.status || filters.eventType ? 'No deliveries match these filters.' : 'No deliveries yet. Use Send Test Event to try the endpoint.'}
         </p>
       ) : (
-        <div className="overflow-x-auto">
+        <div className="relative overflow-x-auto">
         <table className="min-w-full text-sm" aria-label="Delivery Log">
           <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
             <tr>

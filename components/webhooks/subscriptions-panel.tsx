@@ -76,28 +76,30 @@ export function SubscriptionsPanel({ webhookId, subscribed }: { webhookId: strin
       {subscribed.length === 0 ? (
         <p className="px-5 py-6 text-sm text-slate-600">No events yet. Click Add Subscription to choose which events to receive.</p>
       ) : (
-        <table className="min-w-full text-sm" aria-label="Subscribed events">
-          <thead className="text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-            <tr>
-              <th scope="col" className="px-5 py-2">Event</th>
-              <th scope="col" className="px-5 py-2">Fires when</th>
-              <th scope="col" className="px-5 py-2"><span className="sr-only">Actions</span></th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {subscribed.map((type) => (
-              <tr key={type}>
-                <td className="px-5 py-2 font-mono text-xs">{type}</td>
-                <td className="px-5 py-2 text-slate-700">{eventCatalogue[type].description}</td>
-                <td className="px-5 py-2 text-right">
-                  <Button variant="ghost" onClick={() => remove.run({ id: webhookId, eventType: type })} aria-label={`Remove ${type}`}>
-                    Remove
-                  </Button>
-                </td>
+        <div className="relative overflow-x-auto">
+          <table className="min-w-full text-sm" aria-label="Subscribed events">
+            <thead className="text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+              <tr>
+                <th scope="col" className="px-5 py-2">Event</th>
+                <th scope="col" className="px-5 py-2">Fires when</th>
+                <th scope="col" className="px-5 py-2"><span className="sr-only">Actions</span></th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {subscribed.map((type) => (
+                <tr key={type}>
+                  <td className="px-5 py-2 font-mono text-xs">{type}</td>
+                  <td className="px-5 py-2 text-slate-700">{eventCatalogue[type].description}</td>
+                  <td className="px-5 py-2 text-right">
+                    <Button variant="ghost" onClick={() => remove.run({ id: webhookId, eventType: type })} aria-label={`Remove ${type}`}>
+                      Remove
+                    </Button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       {error && !open ? <p className="px-5 pb-3 text-sm text-red-600">{error}</p> : null}
 

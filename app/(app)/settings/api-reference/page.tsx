@@ -89,26 +89,28 @@ export default function ApiReferencePage() {
                 {op.parameters?.length ? (
                   <>
                     <h4 className="mt-4 text-sm font-semibold">Parameters</h4>
-                    <table className="mt-1 min-w-full text-sm" aria-label={`${op.summary} parameters`}>
-                      <thead className="text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-                        <tr>
-                          <th scope="col" className="py-1 pr-4">Name</th>
-                          <th scope="col" className="py-1 pr-4">In</th>
-                          <th scope="col" className="py-1 pr-4">Required</th>
-                          <th scope="col" className="py-1">Notes</th>
-                        </tr>
-                      </thead>
-                      <tbody className="divide-y divide-slate-100">
-                        {op.parameters.map((p) => (
-                          <tr key={`${p.in}-${p.name}`}>
-                            <td className="py-1.5 pr-4 font-mono text-xs">{p.name}</td>
-                            <td className="py-1.5 pr-4 text-slate-600">{p.in}</td>
-                            <td className="py-1.5 pr-4">{p.required ? 'Yes' : 'No'}</td>
-                            <td className="py-1.5 text-slate-600">{[p.description, p.schema.enum ? `one of ${p.schema.enum.join(', ')}` : null].filter(Boolean).join('; ')}</td>
+                    <div className="relative overflow-x-auto">
+                      <table className="mt-1 min-w-full text-sm" aria-label={`${op.summary} parameters`}>
+                        <thead className="text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+                          <tr>
+                            <th scope="col" className="py-1 pr-4">Name</th>
+                            <th scope="col" className="py-1 pr-4">In</th>
+                            <th scope="col" className="py-1 pr-4">Required</th>
+                            <th scope="col" className="py-1">Notes</th>
                           </tr>
-                        ))}
-                      </tbody>
-                    </table>
+                        </thead>
+                        <tbody className="divide-y divide-slate-100">
+                          {op.parameters.map((p) => (
+                            <tr key={`${p.in}-${p.name}`}>
+                              <td className="py-1.5 pr-4 font-mono text-xs">{p.name}</td>
+                              <td className="py-1.5 pr-4 text-slate-600">{p.in}</td>
+                              <td className="py-1.5 pr-4">{p.required ? 'Yes' : 'No'}</td>
+                              <td className="py-1.5 text-slate-600">{[p.description, p.schema.enum ? `one of ${p.schema.enum.join(', ')}` : null].filter(Boolean).join('; ')}</td>
+                            </tr>
+                          ))}
+                        </tbody>
+                      </table>
+                    </div>
                   </>
                 ) : null}
                 {op.requestBody ? (

@@ -50,7 +50,7 @@ export default async function WebhooksPage() {
           </p>
         </div>
       ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+        <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white">
           <table className="min-w-full divide-y divide-slate-200 text-sm">
             <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
               <tr>
@@ -95,7 +95,7 @@ export default async function WebhooksPage() {
                         <RelativeTime value={w.lastDeliveryAt} className="text-xs text-slate-600" />
                       </span>
                     ) : (
-                      <span className="text-slate-400">No deliveries yet</span>
+                      <span className="text-slate-600">No deliveries yet</span>
                     )}
                   </td>
                   <td className="px-4 py-2 text-slate-600">{formatDate(w.createdAt)}</td>

@@ -86,24 +86,26 @@ export default function WebhooksGuidePage() {
           (when the event occurred, ISO-8601 UTC), <code>organisation_id</code>, <code>project_id</code> and <code>data</code> — and these
           headers (values from the worked example below):
         </p>
-        <table className="min-w-full text-sm" aria-label="Delivery headers">
-          <thead className="text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-            <tr>
-              <th scope="col" className="py-1 pr-4">Header</th>
-              <th scope="col" className="py-1 pr-4">Example</th>
-              <th scope="col" className="py-1">Meaning</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {Object.entries(example.headers).map(([name, value]) => (
-              <tr key={name}>
-                <td className="py-1.5 pr-4 font-mono text-xs">{name}</td>
-                <td className="max-w-xs break-all py-1.5 pr-4 font-mono text-xs text-slate-600">{value}</td>
-                <td className="py-1.5 text-slate-600">{headerMeaning[name]}</td>
+        <div className="relative overflow-x-auto">
+          <table className="min-w-full text-sm" aria-label="Delivery headers">
+            <thead className="text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+              <tr>
+                <th scope="col" className="py-1 pr-4">Header</th>
+                <th scope="col" className="py-1 pr-4">Example</th>
+                <th scope="col" className="py-1">Meaning</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {Object.entries(example.headers).map(([name, value]) => (
+                <tr key={name}>
+                  <td className="py-1.5 pr-4 font-mono text-xs">{name}</td>
+                  <td className="max-w-xs break-all py-1.5 pr-4 font-mono text-xs text-slate-600">{value}</td>
+                  <td className="py-1.5 text-slate-600">{headerMeaning[name]}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
         <CodeSnippet title="Example body" code={JSON.stringify(JSON.parse(example.body), null, 2)} />
       </Section>
 
@@ -176,31 +178,33 @@ export default function WebhooksGuidePage() {
           do not arrive in bursts). If your endpoint answers <code>429</code> or <code>503</code> with <code>Retry-After</code>, that wait is
           used instead, between the scheduled one and twice it. The Delivery Log shows when the next attempt is due.
         </p>
-        <table className="min-w-full text-sm" aria-label="Retry schedule">
-          <thead className="text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-            <tr>
-              <th scope="col" className="py-1 pr-4">Attempt</th>
-              <th scope="col" className="py-1 pr-4">After the previous one</th>
-              <th scope="col" className="py-1">Range with jitter</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            <tr>
-              <td className="py-1.5 pr-4">1</td>
-              <td className="py-1.5 pr-4">immediately</td>
-              <td className="py-1.5">—</td>
-            </tr>
-            {retries.map((r) => (
-              <tr key={r.attempt}>
-                <td className="py-1.5 pr-4">{r.attempt}</td>
-                <td className="py-1.5 pr-4">{formatSeconds(r.afterSeconds)}</td>
-                <td className="py-1.5 text-slate-600">
-                  {formatSeconds(r.earliest)} – {formatSeconds(r.latest)}
-                </td>
+        <div className="relative overflow-x-auto">
+          <table className="min-w-full text-sm" aria-label="Retry schedule">
+            <thead className="text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+              <tr>
+                <th scope="col" className="py-1 pr-4">Attempt</th>
+                <th scope="col" className="py-1 pr-4">After the previous one</th>
+                <th scope="col" className="py-1">Range with jitter</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              <tr>
+                <td className="py-1.5 pr-4">1</td>
+                <td className="py-1.5 pr-4">immediately</td>
+                <td className="py-1.5">—</td>
+              </tr>
+              {retries.map((r) => (
+                <tr key={r.attempt}>
+                  <td className="py-1.5 pr-4">{r.attempt}</td>
+                  <td className="py-1.5 pr-4">{formatSeconds(r.afterSeconds)}</td>
+                  <td className="py-1.5 text-slate-600">
+                    {formatSeconds(r.earliest)} – {formatSeconds(r.latest)}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
         <p className="text-sm text-slate-700">
           After attempt {retries.length + 1} the delivery is marked failed. <strong>Retry</strong> in the Delivery Log (or{' '}
           <code>POST /api/v1/deliveries/&#123;id&#125;/retry</code>) re-sends the same body with the same delivery id and a fresh timestamp

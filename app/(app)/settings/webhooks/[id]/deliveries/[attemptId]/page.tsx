@@ -144,7 +144,7 @@ export default async function DeliveryAttemptPage({ params }: { params: Promise<
           <h3 className="text-sm font-semibold">Body</h3>
           <CopyButton text={request.body} label="Copy payload" className="px-2 py-0.5 text-xs" />
         </div>
-        <pre className="mt-2 overflow-x-auto rounded-md bg-slate-900 p-4 text-xs text-slate-100" data-testid="request-body">
+        <pre tabIndex={0} className="mt-2 overflow-x-auto rounded-md bg-slate-900 p-4 text-xs text-slate-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600" data-testid="request-body">
           {prettyBody(request.body)}
         </pre>
       </section>
@@ -162,7 +162,7 @@ export default async function DeliveryAttemptPage({ params }: { params: Promise<
             <Headers headers={response.headers} label="Response headers" />
             <h3 className="mt-4 text-sm font-semibold">Body</h3>
             {response.body ? (
-              <pre className="mt-2 max-h-96 overflow-auto rounded-md bg-slate-100 p-4 text-xs" data-testid="response-body">
+              <pre tabIndex={0} className="mt-2 max-h-96 overflow-auto rounded-md bg-slate-100 p-4 text-xs focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600" data-testid="response-body">
                 {prettyBody(response.body)}
               </pre>
             ) : (
@@ -179,7 +179,7 @@ export default async function DeliveryAttemptPage({ params }: { params: Promise<
         <h2 id="attempts-heading" className="text-base font-semibold">
           Attempts of this delivery
         </h2>
-        <div className="mt-3 overflow-x-auto">
+        <div className="relative mt-3 overflow-x-auto">
           <table className="min-w-full text-sm" aria-label="Attempts of this delivery">
             <thead className="text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
               <tr>
