@@ -79,7 +79,7 @@ export default function ApiReferencePage() {
               <article key={op.operationId} id={op.operationId} aria-labelledby={`${op.operationId}-title`} className="rounded-lg border border-slate-200 bg-white p-5">
                 <h3 id={`${op.operationId}-title`} className="flex flex-wrap items-center gap-2 text-base font-semibold">
                   <span className={`rounded px-2 py-0.5 font-mono text-xs uppercase ${methodTone[method] ?? ''}`}>{method}</span>
-                  <code className="font-mono text-sm">/api/v1{path}</code>
+                  <code className="break-all font-mono text-sm">/api/v1{path}</code>
                   <span className="text-slate-700">— {op.summary}</span>
                 </h3>
                 {op.description ? <p className="mt-2 text-sm text-slate-700">{op.description}</p> : null}
