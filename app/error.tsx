@@ -12,7 +12,7 @@ export default function ErrorPage({ error, reset }: { error: Error & { digest?: 
         <p className="mt-2 text-sm text-slate-600">
           Something went wrong on our side.{error.digest ? ` If it happens again, quote error id ${error.digest}.` : ''}
         </p>
-        <button type="button" onClick={reset} className="mt-4 text-sm font-medium text-brand-600 hover:underline">
+        <button type="button" onClick={reset} className="mt-4 text-sm font-medium text-brand-700 underline underline-offset-2">
           Try again
         </button>
       </div>

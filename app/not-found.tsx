@@ -7,7 +7,7 @@ export default function NotFound() {
       <div className="max-w-sm text-center">
         <h1 className="text-xl font-semibold">Page not found</h1>
         <p className="mt-2 text-sm text-slate-600">This address does not exist.</p>
-        <Link href="/settings/webhooks" className="mt-4 inline-block text-sm font-medium text-brand-600 hover:underline">
+        <Link href="/settings/webhooks" className="mt-4 inline-block text-sm font-medium text-brand-700 underline underline-offset-2">
           Go to Webhooks
         </Link>
       </div>

@@ -7,9 +7,9 @@ export function Breadcrumb({ trail }: { trail: { label: string; href?: string }[
     <nav aria-label="Breadcrumb" className="text-sm">
       {trail.map((crumb, i) => (
         <Fragment key={i}>
-          {i > 0 ? <span className="text-slate-400"> / </span> : null}
+          {i > 0 ? <span aria-hidden="true" className="text-slate-500"> / </span> : null}
           {crumb.href ? (
-            <Link href={crumb.href} className="text-brand-700 hover:underline">
+            <Link href={crumb.href} className="text-brand-700 underline underline-offset-2 hover:text-brand-600">
               {crumb.label}
             </Link>
           ) : (

@@ -8,7 +8,7 @@ export function CodeSnippet({ code, title, id }: { code: string; title: string; 
         <span>{title}</span>
         <CopyButton text={code} label={`Copy ${title}`} className="!px-2 !py-0.5 text-xs" />
       </figcaption>
-      <pre className="overflow-x-auto p-4 text-xs text-slate-100">
+      <pre tabIndex={0} className="overflow-x-auto p-4 text-xs text-slate-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-inset focus-visible:ring-brand-600">
         <code>{code}</code>
       </pre>
     </figure>

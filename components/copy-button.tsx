@@ -3,8 +3,8 @@
 import { useState } from 'react';
 import { Button } from '@/components/ui/button';
 
-/** Copies `text` to the clipboard; says so for a moment. `label` names what is copied, for screen readers. */
-export function CopyButton({ text, label = 'Copy', className = '' }: { text: string; label?: string; className?: string }) {
+/** Copies `text` to the clipboard; says so for a moment (politely announced). `label` names what is copied, for screen readers. */
+export function CopyButton({ text, label = 'Copy', idleText = 'Copy', className = '' }: { text: string; label?: string; idleText?: string; className?: string }) {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
 
   async function copy() {
@@ -19,7 +19,7 @@ export function CopyButton({ text, label = 'Copy', className = '' }: { text: str
 
   return (
     <Button variant="secondary" onClick={copy} aria-label={label} className={className}>
-      {state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed' : 'Copy'}
+      {state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed' : idleText}
     </Button>
   );
 }

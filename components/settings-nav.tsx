@@ -12,7 +12,7 @@ const items = [
 export function SettingsNav() {
   const pathname = usePathname();
   return (
-    <nav aria-label="Settings" className="mt-2 space-y-0.5">
+    <nav aria-label="Settings" className="-mx-1 flex gap-1 overflow-x-auto border-b border-slate-200 pb-2 md:mx-0 md:mt-2 md:block md:space-y-0.5 md:border-0 md:pb-0">
       {items.map((item) => {
         const current = pathname === item.href || pathname.startsWith(`${item.href}/`);
         return (
@@ -20,7 +20,7 @@ export function SettingsNav() {
             key={item.href}
             href={item.href}
             aria-current={current ? 'page' : undefined}
-            className={`block rounded-md px-2 py-1.5 text-sm ${current ? 'bg-brand-50 font-medium text-brand-700' : 'text-slate-700 hover:bg-slate-100'}`}
+            className={`block shrink-0 whitespace-nowrap rounded-md px-2 py-1.5 text-sm ${current ? 'bg-brand-50 font-medium text-brand-700' : 'text-slate-700 hover:bg-slate-100'}`}
           >
             {item.label}
           </Link>

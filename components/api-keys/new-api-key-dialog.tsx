@@ -1,12 +1,13 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { CopyButton } from '@/components/copy-button';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { TextField } from '@/components/ui/field';
 import { useAction } from '@/components/use-action';
+import { useFocusFirstInvalid } from '@/components/use-focus-first-invalid';
 import { createApiKeyAction } from '@/lib/api/key-actions';
 
 /** New API Key: a name in, the key out — shown once, with a copy button. */
@@ -28,15 +29,19 @@ export function NewApiKeyDialog() {
     }
   }
 
+  const form = useRef<HTMLFormElement>(null);
+  const [attempts, setAttempts] = useState(0);
+  useFocusFirstInvalid(form, create.fieldErrors, attempts);
+
   function onSubmit(event: FormEvent) {
     event.preventDefault();
+    setAttempts((n) => n + 1);
     void create.run({ name });
   }
 
   return (
     <>
-      <Button onClick={() => onOpenChange(true)}>New API Key</Button>
-      <Dialog open={open} onOpenChange={onOpenChange} title="New API Key" description="The key acts for your organisation with Org Admin rights in the management API.">
+      <Dialog trigger={<Button>New API Key</Button>} open={open} onOpenChange={onOpenChange} title="New API Key" description="The key acts for your organisation with Org Admin rights in the management API.">
         {created ? (
           <div className="space-y-3 text-sm">
             <p>Your new API key. Copy it now — it is shown only once and cannot be shown again.</p>
@@ -54,7 +59,7 @@ export function NewApiKeyDialog() {
             </div>
           </div>
         ) : (
-          <form onSubmit={onSubmit} noValidate className="space-y-4">
+          <form ref={form} onSubmit={onSubmit} noValidate className="space-y-4">
             <TextField
               id="api-key-name"
               label="Name"

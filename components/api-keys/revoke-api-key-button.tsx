@@ -12,10 +12,13 @@ export function RevokeApiKeyButton({ id, name }: { id: string; name: string }) {
   const revoke = useAction(revokeApiKeyAction, { onSuccess: () => setOpen(false), failure: 'The key could not be revoked.' });
   return (
     <>
-      <Button variant="secondary" onClick={() => setOpen(true)} aria-label={`Revoke ${name}`}>
-        Revoke
-      </Button>
-      <Dialog open={open} onOpenChange={setOpen} title={`Revoke “${name}”?`} description="Requests with this key are refused from now on. This cannot be undone.">
+      <Dialog
+        trigger={
+          <Button variant="secondary" aria-label={`Revoke ${name}`}>
+            Revoke
+          </Button>
+        }
+        open={open} onOpenChange={setOpen} title={`Revoke “${name}”?`} description="Requests with this key are refused from now on. This cannot be undone.">
         {revoke.message ? <p className="mb-3 text-sm text-red-600">{revoke.message}</p> : null}
         <div className="flex justify-end gap-2">
           <Button variant="secondary" onClick={() => setOpen(false)}>

@@ -16,25 +16,27 @@ export function SchemaTable({ schema, label }: { schema: SchemaNode; label: stri
   const rows = schemaRows(schema);
   if (rows.length === 0) return <p className="font-mono text-xs text-slate-600">{typeOf(schema)}</p>;
   return (
-    <table className="mt-1 min-w-full text-sm" aria-label={label}>
-      <thead className="text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-        <tr>
-          <th scope="col" className="py-1 pr-4">Field</th>
-          <th scope="col" className="py-1 pr-4">Type</th>
-          <th scope="col" className="py-1 pr-4">Required</th>
-          <th scope="col" className="py-1">Notes</th>
-        </tr>
-      </thead>
-      <tbody className="divide-y divide-slate-100">
-        {rows.map((r) => (
-          <tr key={r.path}>
-            <td className="py-1.5 pr-4 font-mono text-xs">{r.path}</td>
-            <td className="py-1.5 pr-4 font-mono text-xs text-slate-600">{r.type}</td>
-            <td className="py-1.5 pr-4">{r.required ? 'Yes' : 'No'}</td>
-            <td className="py-1.5 text-slate-600">{r.notes}</td>
+    <div className="relative overflow-x-auto">
+      <table className="mt-1 min-w-full text-sm" aria-label={label}>
+        <thead className="text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+          <tr>
+            <th scope="col" className="py-1 pr-4">Field</th>
+            <th scope="col" className="py-1 pr-4">Type</th>
+            <th scope="col" className="py-1 pr-4">Required</th>
+            <th scope="col" className="py-1">Notes</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {rows.map((r) => (
+            <tr key={r.path}>
+              <td className="py-1.5 pr-4 font-mono text-xs">{r.path}</td>
+              <td className="py-1.5 pr-4 font-mono text-xs text-slate-600">{r.type}</td>
+              <td className="py-1.5 pr-4">{r.required ? 'Yes' : 'No'}</td>
+              <td className="py-1.5 text-slate-600">{r.notes}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

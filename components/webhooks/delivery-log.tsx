@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
+import { RelativeTime } from '@/components/relative-time';
 import { formatDateTime, formatDuration } from '@/lib/format';
 import type { DeliveryLogPage, DeliveryLogTotals } from '@/lib/webhooks/read/delivery-log';
 import { deliveryStateText } from '@/lib/webhooks/core/delivery-state';
@@ -199,6 +200,7 @@ export function DeliveryLog({
           {filters.status || filters.eventType || filters.from || filters.to || filters.q ? 'No deliveries match these filters.' : 'No deliveries yet. Use Send Test Event to try the endpoint.'}
         </p>
       ) : (
+        <div className="relative overflow-x-auto">
         <table className="min-w-full text-sm" aria-label="Delivery Log">
           <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
             <tr>
@@ -218,17 +220,21 @@ export function DeliveryLog({
               return (
                 <tr key={row.attemptId} className="hover:bg-slate-50" data-delivery-id={row.deliveryId}>
                   <td className="px-4 py-2">
-                    <Link href={href} className="font-mono text-xs text-brand-700 hover:underline">
+                    <Link href={href} className="font-mono text-xs text-brand-700 underline underline-offset-2 hover:text-brand-600">
                       {row.eventType}
                     </Link>
                     {row.trigger === 'test' ? <span className="ml-2"><StatusBadge tone="blue">test</StatusBadge></span> : null}
                     {row.trigger === 'manual' ? <span className="ml-2"><StatusBadge tone="amber">manual</StatusBadge></span> : null}
                   </td>
-                  <td className="px-4 py-2 text-slate-700">{formatDateTime(row.occurredAt)}</td>
+                  <td className="px-4 py-2 text-slate-700">
+                    <RelativeTime value={row.occurredAt} />
+                  </td>
                   <td className="px-4 py-2">
                     <StatusBadge tone={row.success ? 'green' : 'red'}>{row.success ? 'success' : 'failed'}</StatusBadge>
                     {row.isLatest && row.nextAttemptAt ? (
-                      <span className="ml-2 text-xs text-slate-500">next attempt {formatDateTime(row.nextAttemptAt)}</span>
+                      <span className="ml-2 text-xs text-slate-600">
+                        next attempt <RelativeTime value={row.nextAttemptAt} />
+                      </span>
                     ) : null}
                   </td>
                   <td className="px-4 py-2 font-mono">{row.responseStatus ?? '—'}</td>
@@ -246,18 +252,19 @@ export function DeliveryLog({
             })}
           </tbody>
         </table>
+        </div>
       )}
       {paged || olderHref ? (
         <div className="flex justify-between border-t border-slate-200 px-5 py-3 text-sm">
           {paged ? (
-            <Link href={newestHref} className="text-brand-700 hover:underline">
+            <Link href={newestHref} className="text-brand-700 underline underline-offset-2 hover:text-brand-600">
               ← Newest
             </Link>
           ) : (
             <span />
           )}
           {olderHref ? (
-            <Link href={olderHref} className="text-brand-700 hover:underline">
+            <Link href={olderHref} className="text-brand-700 underline underline-offset-2 hover:text-brand-600">
               Older →
             </Link>
           ) : null}

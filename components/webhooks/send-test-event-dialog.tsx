@@ -68,8 +68,8 @@ export function SendTestEventDialog({ webhookId }: { webhookId: string }) {
 
   return (
     <>
-      <Button onClick={() => onOpenChange(true)}>Send Test Event</Button>
       <Dialog
+        trigger={<Button>Send Test Event</Button>}
         open={open}
         onOpenChange={onOpenChange}
         title="Send Test Event"
@@ -99,7 +99,7 @@ export function SendTestEventDialog({ webhookId }: { webhookId: string }) {
             {phase.kind === 'waiting' || phase.kind === 'sending' ? <span className="text-slate-600">Sending…</span> : null}
             {phase.kind === 'error' ? <span className="text-red-600">{phase.message}</span> : null}
             {phase.kind === 'done' ? (
-              <dl className="grid grid-cols-[8rem_1fr] gap-y-1 rounded-md border border-slate-200 p-3" aria-label="Test event outcome">
+              <dl className="grid grid-cols-[7rem_minmax(0,1fr)] break-words gap-y-1 rounded-md border border-slate-200 p-3" aria-label="Test event outcome">
                 <dt className="text-slate-600">Status</dt>
                 <dd>
                   <StatusBadge tone={phase.outcome.status === 'success' ? 'green' : 'red'}>{phase.outcome.status}</StatusBadge>
@@ -118,7 +118,7 @@ export function SendTestEventDialog({ webhookId }: { webhookId: string }) {
             ) : null}
           </div>
 
-          <div className="flex justify-end gap-2">
+          <div className="flex flex-wrap justify-end gap-2">
             <Button variant="secondary" onClick={() => onOpenChange(false)}>
               Close
             </Button>

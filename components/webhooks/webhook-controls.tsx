@@ -32,10 +32,8 @@ export function DeleteWebhookButton({ webhookId, name }: { webhookId: string; na
   });
   return (
     <>
-      <Button variant="danger" onClick={() => setOpen(true)}>
-        Delete
-      </Button>
       <Dialog
+        trigger={<Button variant="danger">Delete</Button>}
         open={open}
         onOpenChange={setOpen}
         title="Delete webhook?"

@@ -1,12 +1,13 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { z } from 'zod';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { TextField } from '@/components/ui/field';
 import { useAction } from '@/components/use-action';
+import { useFocusFirstInvalid } from '@/components/use-focus-first-invalid';
 import type { FieldErrors } from '@/lib/result';
 import { createWebhook, updateWebhook } from '@/lib/webhooks/actions/webhook-actions';
 import { generateSecret, webhookEditFormSchema, webhookFormSchema } from '@/lib/webhooks/core/webhook-form';
@@ -39,6 +40,9 @@ export function WebhookDialog({ webhook, trigger }: { webhook?: Existing; trigge
     },
   );
   const errors = { ...firstErrors(save.fieldErrors), ...localErrors };
+  const form = useRef<HTMLFormElement>(null);
+  const [attempts, setAttempts] = useState(0);
+  useFocusFirstInvalid(form, errors, attempts);
 
   function reset(next: boolean) {
     setOpen(next);
@@ -55,6 +59,7 @@ export function WebhookDialog({ webhook, trigger }: { webhook?: Existing; trigge
   function onSubmit(event: FormEvent) {
     event.preventDefault();
     const values = { name, url, secret, active };
+    setAttempts((n) => n + 1);
     const local = (webhook ? webhookEditFormSchema : webhookFormSchema).safeParse(webhook ? { id: webhook.id, ...values } : values);
     setLocalErrors(local.success ? {} : firstErrors(z.flattenError(local.error).fieldErrors as FieldErrors));
     if (local.success) void save.run(values);
@@ -63,16 +68,14 @@ export function WebhookDialog({ webhook, trigger }: { webhook?: Existing; trigge
 
   return (
     <>
-      <Button variant={webhook ? 'secondary' : 'primary'} onClick={() => reset(true)}>
-        {trigger}
-      </Button>
       <Dialog
+        trigger={<Button variant={webhook ? 'secondary' : 'primary'}>{trigger}</Button>}
         open={open}
         onOpenChange={reset}
         title={webhook ? 'Edit webhook' : 'New Webhook'}
         description="Kazinex sends a signed HTTP POST to this endpoint when subscribed events occur."
       >
-        <form onSubmit={onSubmit} noValidate className="space-y-4">
+        <form ref={form} onSubmit={onSubmit} noValidate className="space-y-4">
           <TextField
             id="webhook-name"
             label="Name"
@@ -112,7 +115,7 @@ export function WebhookDialog({ webhook, trigger }: { webhook?: Existing; trigge
             Active
           </label>
           {save.error ? <p className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">{save.error}</p> : null}
-          <div className="flex justify-end gap-2 pt-2">
+          <div className="flex flex-wrap justify-end gap-2 pt-2">
             <Button variant="secondary" onClick={() => setOpen(false)}>
               Cancel
             </Button>

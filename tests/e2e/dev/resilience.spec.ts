@@ -4,6 +4,7 @@ import { eventCatalogue } from '@/lib/webhooks/core/events';
 import { createTestOrg, testDb, type TestOrg } from '../../support/db';
 import { verifyWithTutorialPython } from '../../support/python-verify';
 import { startReceiver, type Receiver } from '../../support/receiver';
+import { seriousViolations } from '../admin-ui';
 import { createWebhook, signIn, subscribe } from '../support';
 
 // Failure tracking, recovery and secret rotation as an Org Admin sees them. The dev server runs
@@ -104,8 +105,22 @@ test('Retry failed since re-sends every failed delivery after the chosen time', 
   receiver.reply({ status: 200 });
   const before = receiver.requests.length;
   await page.getByRole('tab', { name: 'Settings' }).click();
-  await page.getByLabel('Failed since').fill(chosen.toISOString().slice(0, 16));
-  await page.getByRole('button', { name: 'Retry failed since…' }).click();
+  // The input is UTC, as labelled: the browser's own zone does not shift it.
+  await page.getByLabel('Failed since (UTC)').fill(chosen.toISOString().slice(0, 16));
+  const retrySince = page.getByRole('button', { name: 'Retry failed since…' });
+
+  // First a confirmation with the count; Cancel sends nothing and returns focus to the button.
+  await retrySince.click();
+  const confirm = page.getByRole('dialog', { name: 'Retry failed deliveries?' });
+  await expect(confirm.getByTestId('retry-since-count')).toContainText('2 failed deliveries since');
+  expect(await seriousViolations(page)).toEqual([]);
+  await confirm.getByRole('button', { name: 'Cancel' }).click();
+  await expect(confirm).toBeHidden();
+  await expect(retrySince).toBeFocused();
+
+  await retrySince.click();
+  await confirm.getByRole('button', { name: 'Re-send 2 failed deliveries' }).click();
+  await expect(confirm).toBeHidden();
   await expect(page.getByRole('status').filter({ hasText: '2 failed deliveries re-sent.' })).toBeVisible();
   await receiver.waitFor((r) => r.length >= before + 2);
   expect(numbersReceived(receiver).slice(-2).sort()).toEqual([...published].sort());

@@ -17,13 +17,13 @@ export default async function ApiKeysPage() {
 
   return (
     <div className="space-y-6">
-      <div className="flex items-start justify-between gap-4">
+      <div className="flex flex-wrap items-start justify-between gap-4">
         <div>
           <h1 className="text-2xl font-semibold">API Keys</h1>
           <p className="mt-1 max-w-2xl text-sm text-slate-600">
             Manage webhooks from your own code: an API key acts for your organisation with Org Admin rights under{' '}
             <code>/api/v1</code>.{' '}
-            <Link href="/settings/api-reference" className="font-medium text-brand-700 hover:underline">
+            <Link href="/settings/api-reference" className="font-medium text-brand-700 underline underline-offset-2 hover:text-brand-600">
               API Reference
             </Link>
           </p>
@@ -39,7 +39,7 @@ export default async function ApiKeysPage() {
           </p>
         </div>
       ) : (
-        <div className="overflow-hidden rounded-lg border border-slate-200 bg-white">
+        <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white">
           <table className="min-w-full divide-y divide-slate-200 text-sm" aria-label="API keys">
             <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
               <tr>

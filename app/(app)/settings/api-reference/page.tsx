@@ -40,7 +40,7 @@ export default function ApiReferencePage() {
         <p className="mt-2 max-w-3xl text-sm text-slate-600">{doc.info.description}</p>
         <p className="mt-2 text-sm text-slate-600">
           Base URL <code>/api/v1</code> · version {doc.info.version} · machine-readable:{' '}
-          <a href="/api/v1/openapi.json" className="font-medium text-brand-700 hover:underline">
+          <a href="/api/v1/openapi.json" className="font-medium text-brand-700 underline underline-offset-2 hover:text-brand-600">
             openapi.json
           </a>{' '}
           (OpenAPI 3.1)
@@ -79,7 +79,7 @@ export default function ApiReferencePage() {
               <article key={op.operationId} id={op.operationId} aria-labelledby={`${op.operationId}-title`} className="rounded-lg border border-slate-200 bg-white p-5">
                 <h3 id={`${op.operationId}-title`} className="flex flex-wrap items-center gap-2 text-base font-semibold">
                   <span className={`rounded px-2 py-0.5 font-mono text-xs uppercase ${methodTone[method] ?? ''}`}>{method}</span>
-                  <code className="font-mono text-sm">/api/v1{path}</code>
+                  <code className="break-all font-mono text-sm">/api/v1{path}</code>
                   <span className="text-slate-700">— {op.summary}</span>
                 </h3>
                 {op.description ? <p className="mt-2 text-sm text-slate-700">{op.description}</p> : null}
@@ -89,26 +89,28 @@ export default function ApiReferencePage() {
                 {op.parameters?.length ? (
                   <>
                     <h4 className="mt-4 text-sm font-semibold">Parameters</h4>
-                    <table className="mt-1 min-w-full text-sm" aria-label={`${op.summary} parameters`}>
-                      <thead className="text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-                        <tr>
-                          <th scope="col" className="py-1 pr-4">Name</th>
-                          <th scope="col" className="py-1 pr-4">In</th>
-                          <th scope="col" className="py-1 pr-4">Required</th>
-                          <th scope="col" className="py-1">Notes</th>
-                        </tr>
-                      </thead>
-                      <tbody className="divide-y divide-slate-100">
-                        {op.parameters.map((p) => (
-                          <tr key={`${p.in}-${p.name}`}>
-                            <td className="py-1.5 pr-4 font-mono text-xs">{p.name}</td>
-                            <td className="py-1.5 pr-4 text-slate-600">{p.in}</td>
-                            <td className="py-1.5 pr-4">{p.required ? 'Yes' : 'No'}</td>
-                            <td className="py-1.5 text-slate-600">{[p.description, p.schema.enum ? `one of ${p.schema.enum.join(', ')}` : null].filter(Boolean).join('; ')}</td>
+                    <div className="relative overflow-x-auto">
+                      <table className="mt-1 min-w-full text-sm" aria-label={`${op.summary} parameters`}>
+                        <thead className="text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+                          <tr>
+                            <th scope="col" className="py-1 pr-4">Name</th>
+                            <th scope="col" className="py-1 pr-4">In</th>
+                            <th scope="col" className="py-1 pr-4">Required</th>
+                            <th scope="col" className="py-1">Notes</th>
                           </tr>
-                        ))}
-                      </tbody>
-                    </table>
+                        </thead>
+                        <tbody className="divide-y divide-slate-100">
+                          {op.parameters.map((p) => (
+                            <tr key={`${p.in}-${p.name}`}>
+                              <td className="py-1.5 pr-4 font-mono text-xs">{p.name}</td>
+                              <td className="py-1.5 pr-4 text-slate-600">{p.in}</td>
+                              <td className="py-1.5 pr-4">{p.required ? 'Yes' : 'No'}</td>
+                              <td className="py-1.5 text-slate-600">{[p.description, p.schema.enum ? `one of ${p.schema.enum.join(', ')}` : null].filter(Boolean).join('; ')}</td>
+                            </tr>
+                          ))}
+                        </tbody>
+                      </table>
+                    </div>
                   </>
                 ) : null}
                 {op.requestBody ? (
@@ -129,7 +131,7 @@ export default function ApiReferencePage() {
                         </dt>
                         <dd className="ml-6">
                           {isProblem ? (
-                            <a href="#problems" className="text-xs text-brand-700 hover:underline">
+                            <a href="#problems" className="text-xs text-brand-700 underline underline-offset-2 hover:text-brand-600">
                               application/problem+json
                             </a>
                           ) : media ? (

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { RelativeTime } from '@/components/relative-time';
 import { RoleNeeded } from '@/components/role-needed';
 import { formatSuccessRate, HealthBadge } from '@/components/webhooks/health-badge';
 import { StatusBadge } from '@/components/webhooks/status-badge';
@@ -23,16 +24,16 @@ export default async function WebhooksPage() {
 
   return (
     <div className="space-y-6">
-      <div className="flex items-start justify-between gap-4">
+      <div className="flex flex-wrap items-start justify-between gap-4">
         <div>
           <h1 className="text-2xl font-semibold">Webhooks</h1>
           <p className="mt-1 text-sm text-slate-600">
             Notify your external systems in real time when events occur in Kazinex.{' '}
-            <Link href="/settings/webhooks/events" className="font-medium text-brand-700 hover:underline">
+            <Link href="/settings/webhooks/events" className="font-medium text-brand-700 underline underline-offset-2 hover:text-brand-600">
               Webhook Events Reference
             </Link>{' '}
             ·{' '}
-            <Link href="/settings/webhooks/guide" className="font-medium text-brand-700 hover:underline">
+            <Link href="/settings/webhooks/guide" className="font-medium text-brand-700 underline underline-offset-2 hover:text-brand-600">
               Webhooks Guide
             </Link>
           </p>
@@ -50,7 +51,7 @@ export default async function WebhooksPage() {
           </p>
         </div>
       ) : (
-        <div className="overflow-hidden rounded-lg border border-slate-200 bg-white">
+        <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white">
           <table className="min-w-full divide-y divide-slate-200 text-sm">
             <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
               <tr>
@@ -66,7 +67,7 @@ export default async function WebhooksPage() {
               {webhooks.map((w) => (
                 <tr key={w.id} className="hover:bg-slate-50">
                   <td className="px-4 py-2 font-medium">
-                    <Link href={`/settings/webhooks/${w.id}`} className="text-brand-700 hover:underline">
+                    <Link href={`/settings/webhooks/${w.id}`} className="text-brand-700 underline underline-offset-2 hover:text-brand-600">
                       {w.name}
                     </Link>
                   </td>
@@ -78,7 +79,7 @@ export default async function WebhooksPage() {
                     {health[w.id] ? (
                       <span className="flex flex-wrap items-center gap-2">
                         <HealthBadge state={health[w.id]!} />
-                        <span className="text-xs text-slate-500">
+                        <span className="text-xs text-slate-600">
                           {health[w.id]!.attempts24h > 0
                             ? `${formatSuccessRate(health[w.id]!.successRate24h)} ok (24 h) · p50 ${formatDurationBound(health[w.id]!.p50DurationMs24h)}`
                             : 'no attempts in 24 h'}
@@ -90,10 +91,10 @@ export default async function WebhooksPage() {
                     {w.lastDeliveryStatus && w.lastDeliveryAt ? (
                       <span className="flex items-center gap-2">
                         <StatusBadge tone={w.lastDeliveryStatus === 'success' ? 'green' : 'red'}>{w.lastDeliveryStatus}</StatusBadge>
-                        <span className="text-xs text-slate-500">{formatDateTime(w.lastDeliveryAt)}</span>
+                        <RelativeTime value={w.lastDeliveryAt} className="text-xs text-slate-600" />
                       </span>
                     ) : (
-                      <span className="text-slate-400">No deliveries yet</span>
+                      <span className="text-slate-600">No deliveries yet</span>
                     )}
                   </td>
                   <td className="px-4 py-2 text-slate-600">{formatDate(w.createdAt)}</td>

@@ -3,13 +3,15 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { z } from 'zod';
 import { Breadcrumb } from '@/components/breadcrumb';
+import { LinkTabs, TabPanels } from '@/components/ui/tabs';
+import { CopyButton } from '@/components/copy-button';
+import { RelativeTime } from '@/components/relative-time';
 import { RoleNeeded } from '@/components/role-needed';
 import { DeliveryLog } from '@/components/webhooks/delivery-log';
 import { formatSuccessRate, HealthBadge } from '@/components/webhooks/health-badge';
 import { DisabledBanner, RecoveryControls } from '@/components/webhooks/recovery-controls';
-import { RollSecretDialog } from '@/components/webhooks/roll-secret-dialog';
 import { SendTestEventDialog } from '@/components/webhooks/send-test-event-dialog';
-import { SecretField } from '@/components/webhooks/secret-field';
+import { SecretPanel } from '@/components/webhooks/secret-field';
 import { StatusBadge } from '@/components/webhooks/status-badge';
 import { SuccessChart } from '@/components/webhooks/success-chart';
 import { SubscriptionsPanel } from '@/components/webhooks/subscriptions-panel';
@@ -52,6 +54,10 @@ export default async function WebhookPage({ params, searchParams }: { params: Pr
   if (!webhook) notFound();
   const tab = query.tab === 'log' ? 'log' : 'settings';
   const health = (await getWebhookHealth(admin.organisationId, [webhook.id]))[webhook.id]!;
+  const tabs = [
+    { id: 'settings', label: 'Settings', href: `/settings/webhooks/${webhook.id}` },
+    { id: 'log', label: 'Delivery Log', href: `/settings/webhooks/${webhook.id}?tab=log` },
+  ];
 
   return (
     <div className="space-y-6">
@@ -59,11 +65,17 @@ export default async function WebhookPage({ params, searchParams }: { params: Pr
 
       <div className="flex flex-wrap items-start justify-between gap-4">
         <div className="min-w-0">
-          <div className="flex items-center gap-3">
-            <h1 className="truncate text-2xl font-semibold">{webhook.name}</h1>
+          <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
+            <h1 className="min-w-0 break-words text-2xl font-semibold">{webhook.name}</h1>
             <HealthBadge state={health} />
           </div>
           <p className="mt-1 break-all font-mono text-sm text-slate-600">{webhook.url}</p>
+          <p className="mt-1 flex flex-wrap items-center gap-2 text-xs text-slate-600">
+            <span>
+              Webhook id <code className="break-all font-mono">{webhook.id}</code>
+            </span>
+            <CopyButton text={webhook.id} label="Copy webhook id" className="px-2 py-0.5 text-xs" />
+          </p>
         </div>
         <div className="flex flex-wrap items-center gap-2">
           <SendTestEventDialog webhookId={webhook.id} />
@@ -77,30 +89,11 @@ export default async function WebhookPage({ params, searchParams }: { params: Pr
         <DisabledBanner webhookId={webhook.id} reason={health.disabledReason} disabledAt={health.disabledAt} skippedCount={health.skippedCount} />
       ) : null}
 
-      <nav role="tablist" aria-label="Webhook" className="flex gap-1 border-b border-slate-200">
-        <TabLink href={`/settings/webhooks/${webhook.id}`} selected={tab === 'settings'}>
-          Settings
-        </TabLink>
-        <TabLink href={`/settings/webhooks/${webhook.id}?tab=log`} selected={tab === 'log'}>
-          Delivery Log
-        </TabLink>
-      </nav>
-
-      {tab === 'settings' ? <SettingsTab webhook={webhook} organisationId={admin.organisationId} health={health} /> : <LogTab webhookId={webhook.id} organisationId={admin.organisationId} query={query} health={health} />}
+      <LinkTabs label="Webhook" tabs={tabs} selected={tab} />
+      <TabPanels tabs={tabs} selected={tab}>
+        {tab === 'settings' ? <SettingsTab webhook={webhook} organisationId={admin.organisationId} health={health} /> : <LogTab webhookId={webhook.id} organisationId={admin.organisationId} query={query} health={health} />}
+      </TabPanels>
     </div>
-  );
-}
-
-function TabLink({ href, selected, children }: { href: string; selected: boolean; children: React.ReactNode }) {
-  return (
-    <Link
-      href={href}
-      role="tab"
-      aria-selected={selected}
-      className={`-mb-px border-b-2 px-4 py-2 text-sm font-medium ${selected ? 'border-brand-600 text-brand-700' : 'border-transparent text-slate-600 hover:text-slate-900'}`}
-    >
-      {children}
-    </Link>
   );
 }
 
@@ -117,27 +110,21 @@ async function SettingsTab({ webhook, organisationId, health }: { webhook: Webho
           <dt className="font-medium text-slate-600">Endpoint URL</dt>
           <dd className="break-all font-mono text-xs">{webhook.url}</dd>
           <dt className="font-medium text-slate-600">Secret</dt>
-          <dd className="space-y-2">
-            <div className="flex flex-wrap items-center gap-3">
-              <SecretField webhookId={webhook.id} />
-              <RollSecretDialog webhookId={webhook.id} />
-            </div>
-            {previousSecretValid ? (
-              <p className="text-xs text-slate-600" data-testid="previous-secret-note">
-                The previous secret is still accepted until {formatDateTime(previousSecretValid)}: deliveries carry a signature for each.
-              </p>
-            ) : null}
+          <dd>
+            <SecretPanel webhookId={webhook.id} updatedAt={webhook.updatedAt.toISOString()} previousValidUntil={previousSecretValid?.toISOString() ?? null} />
           </dd>
           <dt className="font-medium text-slate-600">Active</dt>
           <dd>{webhook.active ? 'Yes' : 'No — events are not sent to this endpoint'}</dd>
           <dt className="font-medium text-slate-600">Created</dt>
-          <dd>{formatDateTime(webhook.createdAt)}</dd>
+          <dd>
+            <RelativeTime value={webhook.createdAt} />
+          </dd>
           <dt className="font-medium text-slate-600">Last delivery</dt>
           <dd>
             {webhook.lastDeliveryStatus && webhook.lastDeliveryAt ? (
               <span className="flex items-center gap-2">
                 <StatusBadge tone={webhook.lastDeliveryStatus === 'success' ? 'green' : 'red'}>{webhook.lastDeliveryStatus}</StatusBadge>
-                {formatDateTime(webhook.lastDeliveryAt)}
+                <RelativeTime value={webhook.lastDeliveryAt} />
               </span>
             ) : (
               'No deliveries yet'
@@ -170,11 +157,11 @@ async function SettingsTab({ webhook, organisationId, health }: { webhook: Webho
           </div>
           <div>
             <dt className="text-slate-600">Last success</dt>
-            <dd>{health.lastSuccessAt ? formatDateTime(health.lastSuccessAt) : '—'}</dd>
+            <dd>{health.lastSuccessAt ? <RelativeTime value={health.lastSuccessAt} /> : '—'}</dd>
           </div>
           <div>
             <dt className="text-slate-600">Last failure</dt>
-            <dd>{health.lastFailureAt ? formatDateTime(health.lastFailureAt) : '—'}</dd>
+            <dd>{health.lastFailureAt ? <RelativeTime value={health.lastFailureAt} /> : '—'}</dd>
           </div>
         </dl>
         {health.slowdown && !health.disabledReason ? (
@@ -195,7 +182,7 @@ async function SettingsTab({ webhook, organisationId, health }: { webhook: Webho
       {health.disabledReason ? null : <RecoveryControls webhookId={webhook.id} skippedCount={health.skippedCount} />}
       <p className="text-sm text-slate-600">
         Payload fields for every event are in the{' '}
-        <Link href="/settings/webhooks/events" className="font-medium text-brand-700 hover:underline">
+        <Link href="/settings/webhooks/events" className="font-medium text-brand-700 underline underline-offset-2 hover:text-brand-600">
           Webhook Events Reference
         </Link>
         .

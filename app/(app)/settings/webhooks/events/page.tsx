@@ -37,28 +37,30 @@ export default async function EventsReferencePage() {
             {event.type}
           </h2>
           <p className="mt-1 text-sm text-slate-700">Fires when: {event.description}</p>
-          <table className="mt-4 min-w-full text-sm" aria-label={`${event.type} data fields`}>
-            <thead className="text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-              <tr>
-                <th scope="col" className="py-1 pr-4">Field (in data)</th>
-                <th scope="col" className="py-1 pr-4">Type</th>
-                <th scope="col" className="py-1 pr-4">Required</th>
-                <th scope="col" className="py-1">Notes</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {event.fields.map((f) => (
-                <tr key={f.path}>
-                  <td className="py-1.5 pr-4 font-mono text-xs">{f.path}</td>
-                  <td className="py-1.5 pr-4 font-mono text-xs text-slate-600">{f.type}</td>
-                  <td className="py-1.5 pr-4">{f.required ? 'Yes' : 'No'}</td>
-                  <td className="py-1.5 text-slate-600">{f.notes}</td>
+          <div className="relative overflow-x-auto">
+            <table className="mt-4 min-w-full text-sm" aria-label={`${event.type} data fields`}>
+              <thead className="text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+                <tr>
+                  <th scope="col" className="py-1 pr-4">Field (in data)</th>
+                  <th scope="col" className="py-1 pr-4">Type</th>
+                  <th scope="col" className="py-1 pr-4">Required</th>
+                  <th scope="col" className="py-1">Notes</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {event.fields.map((f) => (
+                  <tr key={f.path}>
+                    <td className="py-1.5 pr-4 font-mono text-xs">{f.path}</td>
+                    <td className="py-1.5 pr-4 font-mono text-xs text-slate-600">{f.type}</td>
+                    <td className="py-1.5 pr-4">{f.required ? 'Yes' : 'No'}</td>
+                    <td className="py-1.5 text-slate-600">{f.notes}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
           <h3 className="mt-4 text-sm font-semibold">Example payload</h3>
-          <pre className="mt-2 overflow-x-auto rounded-md bg-slate-900 p-4 text-xs text-slate-100">{event.example}</pre>
+          <pre tabIndex={0} className="mt-2 overflow-x-auto rounded-md bg-slate-900 p-4 text-xs text-slate-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600">{event.example}</pre>
         </section>
       ))}
     </div>

@@ -62,7 +62,7 @@ export default function WebhooksGuidePage() {
         <p className="mt-2 max-w-3xl text-sm text-slate-600">
           What your receiving endpoint gets, how to check that a request really comes from Kazinex, and how deliveries behave when
           your endpoint is slow, failing or gone. The payload of each event is in the{' '}
-          <Link href="/settings/webhooks/events" className="font-medium text-brand-700 hover:underline">
+          <Link href="/settings/webhooks/events" className="font-medium text-brand-700 underline underline-offset-2 hover:text-brand-600">
             Webhook Events Reference
           </Link>
           .
@@ -86,24 +86,26 @@ export default function WebhooksGuidePage() {
           (when the event occurred, ISO-8601 UTC), <code>organisation_id</code>, <code>project_id</code> and <code>data</code> — and these
           headers (values from the worked example below):
         </p>
-        <table className="min-w-full text-sm" aria-label="Delivery headers">
-          <thead className="text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-            <tr>
-              <th scope="col" className="py-1 pr-4">Header</th>
-              <th scope="col" className="py-1 pr-4">Example</th>
-              <th scope="col" className="py-1">Meaning</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {Object.entries(example.headers).map(([name, value]) => (
-              <tr key={name}>
-                <td className="py-1.5 pr-4 font-mono text-xs">{name}</td>
-                <td className="max-w-xs break-all py-1.5 pr-4 font-mono text-xs text-slate-600">{value}</td>
-                <td className="py-1.5 text-slate-600">{headerMeaning[name]}</td>
+        <div className="relative overflow-x-auto">
+          <table className="min-w-full text-sm" aria-label="Delivery headers">
+            <thead className="text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+              <tr>
+                <th scope="col" className="py-1 pr-4">Header</th>
+                <th scope="col" className="py-1 pr-4">Example</th>
+                <th scope="col" className="py-1">Meaning</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {Object.entries(example.headers).map(([name, value]) => (
+                <tr key={name}>
+                  <td className="py-1.5 pr-4 font-mono text-xs">{name}</td>
+                  <td className="max-w-xs break-all py-1.5 pr-4 font-mono text-xs text-slate-600">{value}</td>
+                  <td className="py-1.5 text-slate-600">{headerMeaning[name]}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
         <CodeSnippet title="Example body" code={JSON.stringify(JSON.parse(example.body), null, 2)} />
       </Section>
 
@@ -121,7 +123,7 @@ export default function WebhooksGuidePage() {
 
       <Section id="standard-webhooks" title="Standard Webhooks headers">
         <p className="text-sm text-slate-700">
-          Every delivery also carries the <a href="https://www.standardwebhooks.com/" className="text-brand-700 hover:underline">Standard Webhooks</a>{' '}
+          Every delivery also carries the <a href="https://www.standardwebhooks.com/" className="text-brand-700 underline underline-offset-2 hover:text-brand-600">Standard Webhooks</a>{' '}
           headers, so off-the-shelf verifiers work and old requests can be refused (replay protection): <code>webhook-signature</code> is{' '}
           <code>v1,</code> and the base64 HMAC-SHA256 of <code>webhook-id + &quot;.&quot; + webhook-timestamp + &quot;.&quot; + body</code>, keyed
           with the secret’s bytes. The libraries take the secret as <code>whsec_</code> followed by the <strong>base64 of your secret</strong>{' '}
@@ -176,31 +178,33 @@ export default function WebhooksGuidePage() {
           do not arrive in bursts). If your endpoint answers <code>429</code> or <code>503</code> with <code>Retry-After</code>, that wait is
           used instead, between the scheduled one and twice it. The Delivery Log shows when the next attempt is due.
         </p>
-        <table className="min-w-full text-sm" aria-label="Retry schedule">
-          <thead className="text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-            <tr>
-              <th scope="col" className="py-1 pr-4">Attempt</th>
-              <th scope="col" className="py-1 pr-4">After the previous one</th>
-              <th scope="col" className="py-1">Range with jitter</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            <tr>
-              <td className="py-1.5 pr-4">1</td>
-              <td className="py-1.5 pr-4">immediately</td>
-              <td className="py-1.5">—</td>
-            </tr>
-            {retries.map((r) => (
-              <tr key={r.attempt}>
-                <td className="py-1.5 pr-4">{r.attempt}</td>
-                <td className="py-1.5 pr-4">{formatSeconds(r.afterSeconds)}</td>
-                <td className="py-1.5 text-slate-600">
-                  {formatSeconds(r.earliest)} – {formatSeconds(r.latest)}
-                </td>
+        <div className="relative overflow-x-auto">
+          <table className="min-w-full text-sm" aria-label="Retry schedule">
+            <thead className="text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+              <tr>
+                <th scope="col" className="py-1 pr-4">Attempt</th>
+                <th scope="col" className="py-1 pr-4">After the previous one</th>
+                <th scope="col" className="py-1">Range with jitter</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              <tr>
+                <td className="py-1.5 pr-4">1</td>
+                <td className="py-1.5 pr-4">immediately</td>
+                <td className="py-1.5">—</td>
+              </tr>
+              {retries.map((r) => (
+                <tr key={r.attempt}>
+                  <td className="py-1.5 pr-4">{r.attempt}</td>
+                  <td className="py-1.5 pr-4">{formatSeconds(r.afterSeconds)}</td>
+                  <td className="py-1.5 text-slate-600">
+                    {formatSeconds(r.earliest)} – {formatSeconds(r.latest)}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
         <p className="text-sm text-slate-700">
           After attempt {retries.length + 1} the delivery is marked failed. <strong>Retry</strong> in the Delivery Log (or{' '}
           <code>POST /api/v1/deliveries/&#123;id&#125;/retry</code>) re-sends the same body with the same delivery id and a fresh timestamp
