@@ -2,7 +2,8 @@ import { createHmac } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { buildEventBody } from '@/lib/webhooks/core/envelope';
-import { headersOf, kazinexSignature, signatureMacs, signedHeaders, standardWebhooksSignature, USER_AGENT } from '@/lib/webhooks/core/sign';
+import { headersOf } from '@/lib/webhooks/core/request-headers';
+import { kazinexSignature, signatureMacs, signedHeaders, standardWebhooksSignature, USER_AGENT } from '@/lib/webhooks/core/sign';
 import packageJson from '@/package.json';
 import { verifyWithTutorialPython } from '../support/python-verify';
 

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import packageJson from '@/package.json';
+import { headersOf } from './request-headers';
 
 /** Sent on every request so receivers can tell our traffic and its version apart. */
 export const USER_AGENT = `Kazinex-Webhooks/${packageJson.version}`;
@@ -43,37 +44,6 @@ export function signatureMacs({ deliveryId, body, secrets, at }: Omit<SignInput,
   const macs = [createHmac('sha256', secrets[0]).update(body).digest()];
   for (const secret of secrets) macs.push(createHmac('sha256', secret).update(`${deliveryId}.${timestamp}.`).update(body).digest());
   return Buffer.concat(macs);
-}
-
-const MAC_BYTES = 32;
-
-export type SentRequest = {
-  deliveryId: string;
-  eventType: string;
-  /** When the attempt was made: its `webhook-timestamp`. */
-  at: Date;
-  bodyBytes: number;
-  /** From `signatureMacs`; null when the request was not signed (not sent, or no usable secret). */
-  macs: Buffer | null;
-  userAgent: string | null;
-};
-
-/** The headers of an attempt, in the spelling of SPEC §3, from what is kept of it. */
-export function headersOf({ deliveryId, eventType, at, bodyBytes, macs, userAgent }: SentRequest): Record<string, string> {
-  if (!macs || macs.length < 2 * MAC_BYTES) return { 'Content-Length': String(bodyBytes) };
-  const entries: string[] = [];
-  for (let i = MAC_BYTES; i + MAC_BYTES <= macs.length; i += MAC_BYTES) entries.push(`v1,${macs.subarray(i, i + MAC_BYTES).toString('base64')}`);
-  return {
-    'Content-Type': 'application/json',
-    'User-Agent': userAgent ?? USER_AGENT,
-    'X-Kazinex-Event': eventType,
-    'X-Kazinex-Delivery': deliveryId,
-    'X-Kazinex-Signature': `sha256=${macs.subarray(0, MAC_BYTES).toString('hex')}`,
-    'webhook-id': deliveryId,
-    'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-    'webhook-signature': entries.join(' '),
-    'Content-Length': String(bodyBytes),
-  };
 }
 
 /** Every header of one attempt but Content-Length, in the spelling of SPEC §3. */

@@ -8,7 +8,8 @@ import type { AttemptRecord } from './record';
 import { notSentReason, type Holds } from './slowdown';
 import { deliveryStatusAfterAttempt, nextRetryDelay, parseRetryAfter } from '@/lib/webhooks/core/retry-policy';
 import { signingSecrets } from '@/lib/webhooks/core/secret-rotation';
-import { headersOf, signatureMacs, USER_AGENT } from '@/lib/webhooks/core/sign';
+import { headersOf } from '@/lib/webhooks/core/request-headers';
+import { signatureMacs, USER_AGENT } from '@/lib/webhooks/core/sign';
 import { checkEndpointUrl, type Resolver } from '@/lib/webhooks/core/url-guard';
 
 export type DeliveryContext = {

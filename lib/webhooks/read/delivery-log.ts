@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { deliveryAttempts, deliveries, events, webhookHourlyStats, webhooks, type AttemptTrigger, type DeliveryStatus } from '@/db/schema';
-import { headersOf } from '@/lib/webhooks/core/sign';
+import { headersOf } from '@/lib/webhooks/core/request-headers';
 import { isRecordId, isStorableDate } from '@/lib/validation';
 import { dayRange } from '@/lib/webhooks/core/delivery-log-query';
 
