@@ -84,6 +84,11 @@ test('after Roll secret the page shows the new secret at once, labelled Current,
   const note = page.getByTestId('previous-secret-note');
   await expect(note).toContainText('Previous (valid until');
   const until = await note.locator('time').getAttribute('datetime');
+  // Relative on the page; the exact UTC and local time on hover and focus.
+  await expect(note.locator('time')).toHaveText(/^in \d+ (h|d)$/);
+  await expect(note.locator('time')).toHaveAttribute('title', /UTC · Local: /);
+  await note.locator('time').focus();
+  await expect(page.getByRole('tooltip')).toContainText('UTC');
   const [row] = await database.sql<{ expires: Date | string }[]>`select previous_secret_expires_at as expires from webhooks where id = ${hook.webhookId}`;
   expect(until).toBe(new Date(row!.expires).toISOString());
   expect(await copied(page, 'Copy secret')).toBe(newSecret);
