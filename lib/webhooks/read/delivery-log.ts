@@ -240,3 +240,12 @@ export async function countDeliveryAttempts(organisationId: string, webhookId: s
   const failed = row?.failed ?? 0;
   return { all: success + failed, success, failed };
 }
+
+/** Whether the attempt exists, in the organisation, for that webhook. */
+export async function attemptOfWebhook(organisationId: string, webhookId: string, attemptId: string): Promise<boolean> {
+  const [found] = await getDb()
+    .select({ id: deliveryAttempts.id })
+    .from(deliveryAttempts)
+    .where(and(eq(deliveryAttempts.organisationId, organisationId), eq(deliveryAttempts.webhookId, webhookId), eq(deliveryAttempts.id, attemptId)));
+  return found !== undefined;
+}

@@ -53,11 +53,11 @@ test('an Org Admin creates a webhook and subscribes it to events that survive a 
   const stored = await database.db.select().from(webhookSubscriptions).where(eq(webhookSubscriptions.webhookId, id));
   expect(stored.map((s) => s.eventType).sort()).toEqual(['document.status_changed', 'workflow.completed']);
 
-  // The list shows the webhook with its subscription count and Active state.
+  // The list shows the webhook with its subscription count and its one state (an active webhook that has sent nothing yet).
   await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'Webhooks' }).click();
   const row = page.getByRole('row', { name: /ERP Integration — Workflow Events/ });
   await expect(row).toContainText(PUBLIC_URL);
-  await expect(row).toContainText('Active');
+  await expect(row).toContainText('No deliveries yet');
   await expect(row.getByRole('cell').nth(3)).toHaveText('2');
 });
 
