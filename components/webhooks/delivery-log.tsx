@@ -143,7 +143,7 @@ export function DeliveryLog({
           <form
             key={`${filters.from ?? ''}/${filters.to ?? ''}`}
             aria-label="Date range"
-            className="flex items-center gap-2"
+            className="flex flex-wrap items-center gap-2"
             onSubmit={(e) => {
               e.preventDefault();
               const form = new FormData(e.currentTarget);
@@ -165,7 +165,7 @@ export function DeliveryLog({
           </form>
           <form
             role="search"
-            className="flex items-center gap-2"
+            className="flex flex-wrap items-center gap-2"
             onSubmit={(e) => {
               e.preventDefault();
               setFilter('q', shown.q.trim());
@@ -179,7 +179,7 @@ export function DeliveryLog({
               type="search"
               maxLength={200}
               placeholder="Delivery id, document number, workflow id…"
-              className="w-64 rounded-md border border-slate-300 px-2 py-1"
+              className="w-48 min-w-0 rounded-md border border-slate-300 px-2 py-1 sm:w-64"
               value={shown.q}
               onChange={(e) => setFilter('q', e.target.value, false)}
             />
