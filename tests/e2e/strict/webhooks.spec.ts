@@ -58,7 +58,7 @@ test('an Org Admin creates a webhook and subscribes it to events that survive a 
   const row = page.getByRole('row', { name: /ERP Integration — Workflow Events/ });
   await expect(row).toContainText(PUBLIC_URL);
   await expect(row).toContainText('No deliveries yet');
-  await expect(row.getByRole('cell').nth(3)).toHaveText('2');
+  await expect(row.getByRole('cell').nth(2)).toHaveText('2'); // Events
 });
 
 test('the secret is stored encrypted, masked on the page and revealed on demand', async ({ page }) => {
