@@ -27,6 +27,8 @@ test('closing each dialog, by Escape or by its Close button, returns focus to th
 
   for (const dialog of adminDialogs(hook.webhookId)) {
     await page.goto(dialog.path);
+    // Keys pressed before the page has hydrated open nothing.
+    await page.waitForLoadState('networkidle');
     // Found even while an open dialog hides the page from assistive technology.
     const opener = page.getByRole('button', { name: dialog.opener, includeHidden: true }).first();
     for (const close of ['Escape', 'Close'] as const) {
