@@ -8,17 +8,16 @@ import { formatDateTime, formatDuration } from '@/lib/format';
 import type { DeliveryLogPage, DeliveryLogTotals } from '@/lib/webhooks/read/delivery-log';
 import { deliveryStateText } from '@/lib/webhooks/core/delivery-state';
 import type { WebhookHealth } from '@/lib/webhooks/core/health';
-import { eventTypes, type EventType } from '@/lib/webhooks/core/events';
+import type { EventType } from '@/lib/webhooks/core/events';
+import { count, DeliveryLogFilters, type Chosen } from './delivery-log-filters';
 import { RetryButton } from './retry-button';
 import { StatusBadge } from './status-badge';
 
 const REFRESH_MS = 2000;
 
 type Filters = { status?: 'success' | 'failed'; eventType?: EventType; from?: string; to?: string; q?: string };
-type Chosen = { status: string; event: string; from: string; to: string; q: string };
 
 const chosenOf = (f: Filters): Chosen => ({ status: f.status ?? '', event: f.eventType ?? '', from: f.from ?? '', to: f.to ?? '', q: f.q ?? '' });
-const count = (n: number) => n.toLocaleString('en-US');
 
 /**
  * The Delivery Log: one row per attempt, newest first. The first page refreshes itself while it is
@@ -115,79 +114,7 @@ export function DeliveryLog({
           </h2>
           <p className="text-sm text-slate-600">Every delivery attempt to this endpoint, newest first. Click an entry to see the full request and response.</p>
         </div>
-        <div className="flex flex-wrap gap-3 text-sm">
-          <span className="flex items-center gap-2">
-            <label htmlFor="log-status" className="text-slate-600">
-              Status
-            </label>
-            <select id="log-status" className="rounded-md border border-slate-300 px-2 py-1" value={shown.status} onChange={(e) => setFilter('status', e.target.value)}>
-              <option value="">All ({count(totals.all)})</option>
-              <option value="success">success ({count(totals.success)})</option>
-              <option value="failed">failed ({count(totals.failed)})</option>
-            </select>
-          </span>
-          <span className="flex items-center gap-2">
-            <label htmlFor="log-event-type" className="text-slate-600">
-              Event type
-            </label>
-            <select id="log-event-type" className="rounded-md border border-slate-300 px-2 py-1" value={shown.event} onChange={(e) => setFilter('event', e.target.value)}>
-              <option value="">All</option>
-              {eventTypes.map((t) => (
-                <option key={t} value={t}>
-                  {t}
-                </option>
-              ))}
-            </select>
-          </span>
-          {/* Applied together, on submit: typing a date must not reload the log at every digit. */}
-          <form
-            key={`${filters.from ?? ''}/${filters.to ?? ''}`}
-            aria-label="Date range"
-            className="flex flex-wrap items-center gap-2"
-            onSubmit={(e) => {
-              e.preventDefault();
-              const form = new FormData(e.currentTarget);
-              setFilter('from', String(form.get('from') ?? ''), false);
-              setFilter('to', String(form.get('to') ?? ''));
-            }}
-          >
-            <label htmlFor="log-from" className="text-slate-600">
-              From (UTC)
-            </label>
-            <input id="log-from" name="from" type="date" className="rounded-md border border-slate-300 px-2 py-1" defaultValue={filters.from ?? ''} />
-            <label htmlFor="log-to" className="text-slate-600">
-              To (UTC)
-            </label>
-            <input id="log-to" name="to" type="date" className="rounded-md border border-slate-300 px-2 py-1" defaultValue={filters.to ?? ''} />
-            <button type="submit" className="rounded-md border border-slate-300 px-2 py-1 font-medium text-slate-700 hover:bg-slate-50">
-              Apply
-            </button>
-          </form>
-          <form
-            role="search"
-            className="flex flex-wrap items-center gap-2"
-            onSubmit={(e) => {
-              e.preventDefault();
-              setFilter('q', shown.q.trim());
-            }}
-          >
-            <label htmlFor="log-search" className="text-slate-600">
-              Search
-            </label>
-            <input
-              id="log-search"
-              type="search"
-              maxLength={200}
-              placeholder="Delivery id, document number, workflow id…"
-              className="w-48 min-w-0 rounded-md border border-slate-300 px-2 py-1 sm:w-64"
-              value={shown.q}
-              onChange={(e) => setFilter('q', e.target.value, false)}
-            />
-            <button type="submit" className="rounded-md border border-slate-300 px-2 py-1 font-medium text-slate-700 hover:bg-slate-50">
-              Search
-            </button>
-          </form>
-        </div>
+        <DeliveryLogFilters shown={shown} totals={totals} filters={filters} setFilter={setFilter} />
       </div>
       <p className="border-b border-slate-200 px-5 py-2 text-sm text-slate-600" data-testid="log-totals">
         {count(totals.all)} {totals.all === 1 ? 'attempt' : 'attempts'}: {count(totals.success)} success, {count(totals.failed)} failed
