@@ -71,8 +71,9 @@ async function phase(receiver: BenchReceiver, tenant: Tenant, healthyIds: readon
 }
 
 /**
- * How late each recorded attempt of the hanging webhooks was: its start against when its job was
- * due (the publish for a first attempt, the scheduled retry time for the others). Reported for all
+ * How late each recorded attempt of the hanging webhooks was: its start against when it was due
+ * (its delivery's creation, at the publish, for a first attempt; its retry job's due time for the
+ * others, the latest of a shared job's). Reported for all
  * of them, and for those that fell due once their endpoint was slowed down: until its first time-out,
  * nothing tells a hanging endpoint from a slow one, and its jobs wait for its cap.
  */
@@ -81,17 +82,18 @@ async function lateness(webhookIds: readonly string[]): Promise<{ attempts: numb
     getDb(),
     sql`
       with due as (
-        select d.id as delivery_id, coalesce((j.data->>'attempt')::int, 1) as attempt, min(greatest(j.start_after, j.created_on)) as due
+        select d.id as delivery_id, (j.data->>'attempt')::int as attempt, min(greatest(j.start_after, j.created_on)) as due
         from pgboss.job j cross join lateral jsonb_array_elements_text(j.data->'deliveryIds') as d(id)
-        where j.name = ${QUEUES.deliveries}
+        where j.name = ${QUEUES.deliveries} and j.data->'attempt' is not null
         group by 1, 2
       )
-      select extract(epoch from (a.started_at - due.due)) * 1000 as late_ms, a.request_signatures is not null as sent,
-             coalesce(due.due >= w.slowed_since, false) as slowed
+      select extract(epoch from (a.started_at - coalesce(due.due, dl.created_at))) * 1000 as late_ms, a.request_signatures is not null as sent,
+             coalesce(coalesce(due.due, dl.created_at) >= w.slowed_since, false) as slowed
       from delivery_attempts a
-      join due on due.delivery_id = a.delivery_id and due.attempt = a.attempt_number
+      join deliveries dl on dl.id = a.delivery_id
+      left join due on due.delivery_id = a.delivery_id and due.attempt = a.attempt_number
       join webhooks w on w.id = a.webhook_id
-      where a.webhook_id = any(${sql.param([...webhookIds])}::text[])`,
+      where a.webhook_id = any(${sql.param([...webhookIds])}::text[]) and (a.attempt_number = 1 or due.due is not null)`,
   );
   const late = rows.map((r) => Math.max(0, Number(r.late_ms))).sort((a, b) => a - b);
   const lateSlowed = rows.filter((r) => r.slowed).map((r) => Math.max(0, Number(r.late_ms)));
