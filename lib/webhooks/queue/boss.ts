@@ -53,23 +53,7 @@ export async function ensureQueues(boss: PgBoss, { update = false } = {}): Promi
     await boss.createQueue(name, options);
     if (update) await boss.updateQueue(name, options);
   }
-  if (update) await ensureWaitingJobsIndex(boss);
   await boss.createQueue(RETENTION_QUEUE, { retryLimit: 3, expireInSeconds: 3600, deleteAfterSeconds: 86_400 });
-}
-
-/**
- * An index of ours on pg-boss's job table: the waiting jobs of one webhook, oldest first, which
- * publishing looks up to add deliveries to a job with room (enqueue.ts). Created once, by the
- * worker, only when missing: building it locks the table against inserts for a moment.
- */
-async function ensureWaitingJobsIndex(boss: PgBoss): Promise<void> {
-  const db = boss.getDb();
-  const [queue] = (await db.executeSql('select table_name from pgboss.queue where name = $1', [QUEUES.deliveries])).rows as { table_name: string }[];
-  if (!queue || !/^[a-z0-9_]+$/.test(queue.table_name)) return;
-  const index = `${queue.table_name}_kazinex_waiting_group`;
-  const { rows } = await db.executeSql(`select 1 from pg_indexes where schemaname = 'pgboss' and indexname = $1`, [index]);
-  if (rows.length > 0) return;
-  await db.executeSql(`create index if not exists ${index} on pgboss.${queue.table_name} (name, group_id, created_on) where state = 'created'`);
 }
 
 const globalForBoss = globalThis as unknown as { kazinexPublisher?: Promise<PgBoss> };

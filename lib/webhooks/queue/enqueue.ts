@@ -40,23 +40,13 @@ export const SLOWED_PRIORITY = -1;
 export const SLOWED_TIER = 'slowed';
 export const SLOWED_TIER_LIMIT = 100;
 
-/**
- * A slowed-down endpoint's new deliveries wait this long before their job can be fetched, so the
- * events published meanwhile join that job (joinWaitingJobs) instead of making one each: a dead
- * endpoint costs the queue about a job a second, not one per event. Its attempts are mostly
- * recorded as not sent anyway; this is the only delay they get.
- */
-export const SLOWED_GATHER_MS = 1_000;
-
-type JobToInsert = { data: DeliveryJobData; group: { id: string; tier?: string }; priority?: number; startAfter?: Date };
+type JobToInsert = { data: DeliveryJobData; group: { id: string; tier?: string }; priority?: number };
 
 const slowedJob = (job: JobToInsert): JobToInsert => ({ ...job, group: { ...job.group, tier: SLOWED_TIER }, priority: SLOWED_PRIORITY });
 
-/**
- * Groups deliveries by webhook and trigger into jobs; the group id is the webhook, for per-webhook
- * concurrency. A slowed-down endpoint's job waits SLOWED_GATHER_MS from `now` for more to join it.
- */
-export function toJobs(deliveries: readonly DeliveryToEnqueue[], now = new Date()): JobToInsert[] {
+
+/** Groups deliveries by webhook and trigger into jobs; the group id is the webhook, for per-webhook concurrency. */
+export function toJobs(deliveries: readonly DeliveryToEnqueue[]): JobToInsert[] {
   const byWebhook = new Map<string, DeliveryToEnqueue[]>();
   for (const d of deliveries) {
     const key = `${d.trigger}\n${d.webhookId}`;
@@ -69,7 +59,7 @@ export function toJobs(deliveries: readonly DeliveryToEnqueue[], now = new Date(
     for (let i = 0; i < list.length; i += DELIVERIES_PER_JOB) {
       const chunk = list.slice(i, i + DELIVERIES_PER_JOB);
       const job: JobToInsert = { data: { deliveryIds: chunk.map((d) => d.deliveryId), trigger: chunk[0]!.trigger }, group: { id: chunk[0]!.webhookId } };
-      jobs.push(chunk.some((d) => d.slowed) ? { ...slowedJob(job), startAfter: new Date(now.getTime() + SLOWED_GATHER_MS) } : job);
+      jobs.push(chunk.some((d) => d.slowed) ? slowedJob(job) : job);
     }
   }
   return jobs;
@@ -78,47 +68,6 @@ export function toJobs(deliveries: readonly DeliveryToEnqueue[], now = new Date(
 /** Wakes the worker at the commit: one NOTIFY per queue that gained jobs it can start now. */
 async function notifyWorker(tx: Transaction, queues: readonly QueueName[]): Promise<void> {
   await runPrepared(tx, sql`select pg_notify(${JOBS_CHANNEL}, q) from unnest(${sql.param([...queues])}::text[]) as q`);
-}
-
-/**
- * Adds new first attempts to a job of the same webhook that is still waiting and has room, rather
- * than making a job per publish. A webhook held at its cap (a slow endpoint, or a dead one before
- * its first time-out) then gains a job per DELIVERIES_PER_JOB deliveries instead of one per event,
- * so the fetch, which reads past every waiting job of a capped webhook, stays short. The joined
- * job stays locked until this transaction commits (a fetch skips it meanwhile, and a job already
- * being fetched is skipped here), so it never runs without the deliveries it gained. Returns the
- * deliveries that joined no job.
- */
-async function joinWaitingJobs(tx: Transaction, queue: QueueName, deliveries: readonly DeliveryToEnqueue[]): Promise<DeliveryToEnqueue[]> {
-  const byWebhook = new Map<string, DeliveryToEnqueue[]>();
-  for (const d of deliveries) {
-    if (d.trigger !== 'automatic') continue;
-    const list = byWebhook.get(d.webhookId);
-    if (list) list.push(d);
-    else byWebhook.set(d.webhookId, [d]);
-  }
-  const joinable = [...byWebhook].filter(([, list]) => list.length < DELIVERIES_PER_JOB);
-  if (joinable.length === 0) return [...deliveries];
-  const joined = await runPrepared<{ webhookId: string }>(tx, sql`
-    with wanted as (
-      select w.webhook_id, w.ids::jsonb as ids, (
-        select j.id from pgboss.job j
-        where j.name = ${queue} and j.group_id = w.webhook_id and j.state = 'created'
-          and j.data->>'trigger' = 'automatic' and j.data->'attempt' is null
-          and jsonb_array_length(j.data->'deliveryIds') + jsonb_array_length(w.ids::jsonb) <= ${DELIVERIES_PER_JOB}
-        order by j.created_on
-        limit 1
-        for update skip locked
-      ) as job_id
-      from unnest(${sql.param(joinable.map(([webhookId]) => webhookId))}::text[], ${sql.param(joinable.map(([, list]) => JSON.stringify(list.map((d) => d.deliveryId))))}::text[]) as w(webhook_id, ids)
-    )
-    update pgboss.job j set data = jsonb_set(j.data, '{deliveryIds}', (j.data->'deliveryIds') || w.ids)
-    from wanted w
-    where j.name = ${queue} and j.id = w.job_id
-    returning j.group_id as "webhookId"`);
-  if (joined.length === 0) return [...deliveries];
-  const done = new Set(joined.map((j) => j.webhookId));
-  return deliveries.filter((d) => d.trigger !== 'automatic' || !done.has(d.webhookId));
 }
 
 /**
@@ -134,8 +83,7 @@ export async function enqueueDeliveries(tx: Transaction, deliveries: readonly De
   const interactive = deliveries.filter((d) => !bulk && d.trigger !== 'automatic');
   const queues: QueueName[] = [];
   if (automatic.length > 0) {
-    const unjoined = await joinWaitingJobs(tx, QUEUES.deliveries, automatic);
-    if (unjoined.length > 0) await boss.insert(QUEUES.deliveries, toJobs(unjoined), { db });
+    await boss.insert(QUEUES.deliveries, toJobs(automatic), { db });
     queues.push(QUEUES.deliveries);
   }
   if (interactive.length > 0) {
