@@ -68,8 +68,21 @@ export type PumpOptions = {
   ctx: DeliveryContext;
 };
 
-/** A job whose attempts are all made, waiting to be recorded and completed. */
-type Finished = { job: Job<unknown>; records: AttemptRecord[]; skipped: string[]; automatic: string[] };
+/**
+ * A job whose attempts are all made, waiting to be recorded and completed; or, `early`, the
+ * attempts of a job that are held back by a slow-down, recorded while its probe is still on the
+ * wire. The job's own record carries them again (the fence records an automatic attempt once), so
+ * an early record that fails loses nothing.
+ */
+type Finished = {
+  job: Job<unknown>;
+  records: AttemptRecord[];
+  skipped: string[];
+  /** Automatic attempts (delivery ids) claimed against re-runs, released once recorded (fence.ts). */
+  automatic: string[];
+  /** For an early record, its job's own `automatic`: what it records there is released at once. */
+  early?: string[];
+};
 
 /** A probe's claim outlives its request's time limit by this much, for recording it. */
 const PROBE_LEASE_MARGIN_MS = 5_000;
@@ -250,7 +263,9 @@ export class DeliveryPump {
       return;
     }
     for (const { job, plan, automatic } of plans) {
-      makeAttempts(plan, this.#options.ctx, holds).then(
+      const early = (held: AttemptRecord[]) =>
+        this.#finish({ job, records: held, skipped: [], automatic: held.flatMap((r) => (r.automaticAttempt === null ? [] : [r.deliveryId])), early: automatic });
+      makeAttempts(plan, this.#options.ctx, holds, early).then(
         (records) => {
           countAttempts(records.map((r) => ({ success: r.success, trigger: r.trigger, durationMs: r.durationMs ?? 0 })));
           logAttempts(job, records);
@@ -300,21 +315,21 @@ export class DeliveryPump {
    */
   async #store(batch: Finished[]): Promise<{ err: unknown } | null> {
     try {
+      // A job's early record and its own may share a batch: each attempt once.
+      const records = [...new Map(batch.flatMap((b) => b.records).map((r) => [r.id, r])).values()];
+      const ending = batch.filter((b) => !b.early);
       const missed = await recordingTransaction(async (tx) => {
-        await recordAttemptsIn(
-          tx,
-          batch.flatMap((b) => b.records),
-          { skipped: batch.flatMap((b) => b.skipped) },
-        );
+        await recordAttemptsIn(tx, records, { skipped: batch.flatMap((b) => b.skipped) });
+        if (ending.length === 0) return 0;
         const completed = await this.#boss.complete(
           this.#options.queue,
-          batch.map((b) => ({ id: b.job.id, retryCount: b.job.retryCount })),
+          ending.map((b) => ({ id: b.job.id, retryCount: b.job.retryCount })),
           null,
           { db: inTransaction(tx) },
         );
-        return batch.length - (completed as { affected: number }).affected;
+        return ending.length - (completed as { affected: number }).affected;
       });
-      if (missed > 0) logger.warn({ queue: this.#options.queue, missed, jobs: batch.length }, 'jobs expired before their attempts were recorded; pg-boss had already handed them on');
+      if (missed > 0) logger.warn({ queue: this.#options.queue, missed, jobs: ending.length }, 'jobs expired before their attempts were recorded; pg-boss had already handed them on');
       return null;
     } catch (err) {
       return { err };
@@ -322,14 +337,29 @@ export class DeliveryPump {
   }
 
   async #settle(batch: Finished[], failure: { err: unknown } | null): Promise<void> {
-    for (const b of batch) this.#automatic.release(b.automatic);
+    // An early record is not its job's end: the job is still running, and its own record carries
+    // the same attempts again.
+    const ending = batch.filter((b) => !b.early);
+    if (failure && ending.length < batch.length) {
+      logger.warn({ queue: this.#options.queue, error: describeFailure(failure.err) }, 'recording held-back attempts early failed; they are recorded with their job');
+    }
+    // Recorded early, a held attempt is done: its retry may run while its job's probe is still out.
+    for (const b of batch) {
+      if (!b.early || failure) continue;
+      const owner = b.early;
+      const done = b.automatic.filter((id) => owner.includes(id));
+      owner.splice(0, owner.length, ...owner.filter((id) => !done.includes(id)));
+      this.#automatic.release(done);
+    }
+    for (const b of ending) this.#automatic.release(b.automatic.splice(0));
+    if (ending.length === 0) return;
     if (failure) {
       await this.#giveBack(
-        batch.map((b) => b.job),
+        ending.map((b) => b.job),
         failure.err,
       );
     } else {
-      this.#left(batch.map((b) => b.job));
+      this.#left(ending.map((b) => b.job));
     }
   }
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDb, getDb } from '@/db/client';
 import { deliveries, deliveryAttempts, webhooks } from '@/db/schema';
 import { closePublisher } from '@/lib/webhooks/queue/boss';
-import { publishEvent } from '@/lib/webhooks/publish/publish';
+import { publishEvent, publishEvents } from '@/lib/webhooks/publish/publish';
 import { completedData, createOrganisation, createWebhook } from '../support/fixtures';
 import { parseExposition } from '../support/prometheus';
 import { startReceiver, type Receiver } from '../support/receiver';
@@ -135,6 +135,26 @@ describe('endpoints that hang', () => {
     const held = attempts.filter((a) => a.error?.startsWith('Not sent: endpoint timed out'));
     expect(held.length).toBeGreaterThan(attempts.length / 2);
     expect(held.every((a) => a.requestSignatures === null && a.responseStatus === null)).toBe(true);
+  });
+
+  it("records the attempts held back beside a probe at once, not when the probe's request ends", async () => {
+    const org = await createOrganisation();
+    const [webhook] = await hangingWebhooks(org.organisationId, 1);
+    await getDb().update(webhooks).set({ slowedSince: new Date(), slowedReason: 'timeout', probeUntil: null }).where(eq(webhooks.id, webhook!.id));
+    const published = Date.now();
+    // Published together: one job of 5 deliveries, of which one is the probe.
+    const batch = await publishEvents(Array.from({ length: 5 }, () => ({ organisationId: org.organisationId, projectId: org.projectId, type: 'workflow.completed', data: completedData })));
+    if (!batch.ok) throw new Error('publish failed');
+    const ids = batch.events.flatMap((e) => e.deliveryIds);
+    const notSent = async () =>
+      (await getDb().select({ error: deliveryAttempts.error }).from(deliveryAttempts).where(inArray(deliveryAttempts.deliveryId, ids))).filter((a) => a.error?.startsWith('Not sent:'));
+    await waitFor(async () => (await notSent()).length === ids.length - 1, 'the held attempts to be recorded', TIMEOUT_MS, 50);
+    // The probe is still on the wire, well before its time limit.
+    expect(receiver.open(webhook!.path)).toBe(1);
+    expect(Date.now() - published).toBeLessThan(TIMEOUT_MS);
+    // Their retries are scheduled already.
+    const rows = await getDb().select({ status: deliveries.status, next: deliveries.nextAttemptAt }).from(deliveries).where(inArray(deliveries.id, ids));
+    expect(rows.filter((r) => r.status === 'retrying' && r.next !== null)).toHaveLength(ids.length - 1);
   });
 
   it('a slowed-down endpoint that answers again is back at full speed within a minute', async () => {

@@ -130,27 +130,25 @@ async function attempt(job: DeliveryRequest, delivery: LoadedDelivery, ctx: Deli
 /**
  * Makes a plan's attempts concurrently; one decryption per webhook however many there are. Resolves
  * (or rejects) only once every attempt has ended, so none is still on the wire when its job moves on.
- * Attempts in `holds.held` are recorded as not sent (see slowdown.ts), but for those of an endpoint
- * whose probe is in this plan: they wait for its answer, and go out if it succeeded.
+ * Attempts in `holds.held` are recorded as not sent (see slowdown.ts). When the plan also sends
+ * requests, `onHeld` gets the held ones at once, so they can be recorded (and their retries
+ * scheduled) without waiting for a probe that may take the whole time limit; the result includes
+ * them all the same.
  */
-export async function makeAttempts(plan: AttemptPlan, ctx: DeliveryContext, holds: Holds = { probes: new Set(), held: new Set() }): Promise<AttemptRecord[]> {
+export async function makeAttempts(
+  plan: AttemptPlan,
+  ctx: DeliveryContext,
+  holds: Holds = { probes: new Set(), held: new Set() },
+  onHeld?: (held: AttemptRecord[]) => void,
+): Promise<AttemptRecord[]> {
   const secrets: Secrets = new Map();
-  const probes = new Map<string, Promise<AttemptRecord>>();
-  for (const { job, delivery } of plan.send) {
-    if (holds.probes.has(delivery.id)) probes.set(delivery.webhookId, attempt(job, delivery, ctx, secrets, false));
-  }
-  const ended = await Promise.allSettled(
-    plan.send.map(({ job, delivery }) => {
-      if (holds.probes.has(delivery.id)) return probes.get(delivery.webhookId)!;
-      if (!holds.held.has(delivery.id)) return attempt(job, delivery, ctx, secrets, false);
-      const probe = probes.get(delivery.webhookId);
-      if (!probe) return attempt(job, delivery, ctx, secrets, true);
-      return probe.then(
-        (answer) => attempt(job, { ...delivery, slowed: !answer.success }, ctx, secrets, !answer.success),
-        () => attempt(job, delivery, ctx, secrets, true),
-      );
-    }),
-  );
+  const isHeld = (s: AttemptPlan['send'][number]) => holds.held.has(s.delivery.id);
+  const sends = plan.send.filter((s) => !isHeld(s));
+  const sending = Promise.allSettled(sends.map(({ job, delivery }) => attempt(job, delivery, ctx, secrets, false)));
+  const held = await Promise.allSettled(plan.send.filter(isHeld).map(({ job, delivery }) => attempt(job, delivery, ctx, secrets, true)));
+  const heldRecords = held.flatMap((h) => (h.status === 'fulfilled' ? [h.value] : []));
+  if (onHeld && sends.length > 0 && heldRecords.length === held.length && heldRecords.length > 0) onHeld(heldRecords);
+  const ended = [...held, ...(await sending)];
   return ended.map((e) => {
     if (e.status === 'rejected') throw e.reason;
     return e.value;

@@ -63,8 +63,8 @@ export type Holds = { probes: ReadonlySet<string>; held: ReadonlySet<string> };
 
 /**
  * Of a batch's attempts, the automatic attempts of slowed-down endpoints: for each endpoint whose
- * probe this call claims, its first attempt of the batch is the probe; the rest are held back
- * (those in the probe's job wait for its answer: sent if it succeeds, see makeAttempts).
+ * probe this call claims, its first attempt of the batch is the probe; the rest are held back,
+ * those in the probe's job too: recorded at once, not after the probe's answer (see makeAttempts).
  */
 export async function heldBack(sends: readonly { job: DeliveryRequest; delivery: LoadedDelivery }[], leaseMs: number): Promise<Holds> {
   const slowed = sends.filter((s) => s.job.trigger === 'automatic' && s.delivery.slowed).map((s) => s.delivery);
