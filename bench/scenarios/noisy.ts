@@ -77,8 +77,8 @@ async function phase(receiver: BenchReceiver, tenant: Tenant, healthyIds: readon
  * of them, and for those that fell due once their endpoint was slowed down: until its first time-out,
  * nothing tells a hanging endpoint from a slow one, and its jobs wait for its cap.
  */
-async function lateness(webhookIds: readonly string[]): Promise<{ attempts: number; sent: number; worstMs: number; p99Ms: number; worstSlowedMs: number }> {
-  const rows = await runPrepared<{ late_ms: number; sent: boolean; slowed: boolean }>(
+async function lateness(webhookIds: readonly string[]): Promise<{ attempts: number; sent: number; worstMs: number; p99Ms: number; worstSlowedMs: number; byKind: string }> {
+  const rows = await runPrepared<{ late_ms: number; sent: boolean; slowed: boolean; attempt: number }>(
     getDb(),
     sql`
       with due as (
@@ -87,7 +87,7 @@ async function lateness(webhookIds: readonly string[]): Promise<{ attempts: numb
         where j.name = ${QUEUES.deliveries} and j.data->'attempt' is not null
         group by 1, 2
       )
-      select extract(epoch from (a.started_at - coalesce(due.due, dl.created_at))) * 1000 as late_ms, a.request_signatures is not null as sent,
+      select extract(epoch from (a.started_at - coalesce(due.due, dl.created_at))) * 1000 as late_ms, a.request_signatures is not null as sent, a.attempt_number as attempt,
              coalesce(coalesce(due.due, dl.created_at) >= w.slowed_since, false) as slowed
       from delivery_attempts a
       join deliveries dl on dl.id = a.delivery_id
@@ -97,7 +97,14 @@ async function lateness(webhookIds: readonly string[]): Promise<{ attempts: numb
   );
   const late = rows.map((r) => Math.max(0, Number(r.late_ms))).sort((a, b) => a - b);
   const lateSlowed = rows.filter((r) => r.slowed).map((r) => Math.max(0, Number(r.late_ms)));
-  return { attempts: rows.length, sent: rows.filter((r) => r.sent).length, worstMs: late.at(-1) ?? 0, p99Ms: percentile(late, 99), worstSlowedMs: Math.max(0, ...lateSlowed) };
+  // Worst per attempt number, sent or held back: where the lateness comes from.
+  const worst = new Map<string, number>();
+  for (const r of rows) {
+    const kind = `#${r.attempt} ${r.sent ? 'sent' : 'held'}`;
+    worst.set(kind, Math.max(worst.get(kind) ?? 0, Number(r.late_ms)));
+  }
+  const byKind = [...worst].sort(([a], [b]) => a.localeCompare(b)).map(([kind, ms]) => `${kind} ${fmt(Math.max(0, ms) / 1000, 1)} s`).join(', ');
+  return { attempts: rows.length, sent: rows.filter((r) => r.sent).length, worstMs: late.at(-1) ?? 0, p99Ms: percentile(late, 99), worstSlowedMs: Math.max(0, ...lateSlowed), byKind };
 }
 
 export type NoisyResult = { hanging: number; without: Phase; with: Phase; ratio: number; worstLateMs: number; worstSlowedLateMs: number; rssMb: number };
@@ -136,6 +143,7 @@ export async function noisyNeighbours(receiver: BenchReceiver, databaseUrl: stri
     console.log(
       `  lateness against their due time: worst ${fmt(late.worstMs / 1000, 1)} s (p99 ${fmt(late.p99Ms / 1000, 1)} s); of those due once the endpoint was slowed down: worst ${fmt(late.worstSlowedMs / 1000, 1)} s`,
     );
+    console.log(`  worst lateness by attempt: ${late.byKind}`);
     console.log(`  worker memory: ${memory.rssMb} MB resident at the end, ${memory.peakMb} MB at its peak\n`);
     return { hanging: hangingCount, without, with: withHanging, ratio, worstLateMs: late.worstMs, worstSlowedLateMs: late.worstSlowedMs, rssMb: memory.rssMb };
   } finally {
