@@ -51,6 +51,7 @@ async function main() {
       fetchSize: config.WEBHOOKS_WORKER_BATCH_SIZE,
       maxRequests: config.WEBHOOKS_WORKER_REQUESTS,
       perWebhook: config.WEBHOOKS_WEBHOOK_CONCURRENCY,
+      slowedLane: true,
       // A retry falls due without a NOTIFY (it is sent when the retry is scheduled): look often.
       pollMs: 1_000,
       ctx,

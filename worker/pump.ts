@@ -10,7 +10,7 @@ import { recordAttemptsIn, recordingTransaction, type AttemptRecord } from '@/li
 import { heldBack, type Holds } from '@/lib/webhooks/deliver/slowdown';
 import { DELIVERIES_PER_JOB } from '@/lib/webhooks/core/delivery-job';
 import { inTransaction, type QueueName } from '@/lib/webhooks/queue/boss';
-import { SLOWED_TIER, SLOWED_TIER_LIMIT, type DeliveryRequest } from '@/lib/webhooks/queue/enqueue';
+import { SLOWED_PRIORITY, SLOWED_TIER, SLOWED_TIER_LIMIT, type DeliveryRequest } from '@/lib/webhooks/queue/enqueue';
 
 const logger = componentLog('worker');
 
@@ -61,12 +61,45 @@ export type PumpOptions = {
   fetchSize: number;
   /** Requests (a job's deliveries) in flight in this process at once. */
   maxRequests: number;
+  /**
+   * Fetch and record the jobs of slowed-down endpoints (SLOWED_PRIORITY) in a lane of their own,
+   * with its own budget, so their backlog never takes the budget, the fetch or the recorders
+   * that answering endpoints' jobs need.
+   */
+  slowedLane?: boolean;
   /** Jobs of one webhook (a job's group) in flight at once, across every worker. */
   perWebhook: number;
   /** How long an idle pump waits for a NOTIFY before it looks again (retries fall due without one). */
   pollMs: number;
   ctx: DeliveryContext;
 };
+
+/**
+ * A stream of jobs with its own fetch loop and request budget. The answering lane fetches jobs of
+ * priority 0 and up, the slowed lane those of slowed-down endpoints (their attempts mostly held
+ * back: cheap to make, but as costly as any to record).
+ */
+class Lane {
+  readonly name: 'answering' | 'slowed' | 'all';
+  readonly priorities: { minPriority?: number; maxPriority?: number };
+  readonly maxRequests: number;
+  readonly fetchSize: number;
+  /** Jobs recorded in one transaction at most. */
+  readonly recordJobs: number;
+  /** Requests (deliveries) of this lane's jobs in flight. */
+  requests = 0;
+  finished: Finished[] = [];
+  woken = false;
+  wake: (() => void) | null = null;
+
+  constructor(init: Pick<Lane, 'name' | 'priorities' | 'maxRequests' | 'fetchSize' | 'recordJobs'>) {
+    this.name = init.name;
+    this.priorities = init.priorities;
+    this.maxRequests = init.maxRequests;
+    this.fetchSize = init.fetchSize;
+    this.recordJobs = init.recordJobs;
+  }
+}
 
 /**
  * A job whose attempts are all made, waiting to be recorded and completed; or, `early`, the
@@ -76,6 +109,7 @@ export type PumpOptions = {
  */
 type Finished = {
   job: Job<unknown>;
+  lane: Lane;
   records: AttemptRecord[];
   skipped: string[];
   /** Automatic attempts (delivery ids) claimed against re-runs, released once recorded (fence.ts). */
@@ -92,10 +126,15 @@ const RECORDERS = 2;
 
 /**
  * What one recording transaction takes at most: a bounded statement whatever the backlog, and a
- * failure that sends only so many jobs round again.
+ * failure that sends only so many jobs round again. The slowed lane's jobs are mostly attempts
+ * held back (no response bodies): larger batches record them for far fewer round trips and commits.
  */
 const RECORD_MAX_JOBS = 32;
+const RECORD_MAX_JOBS_SLOWED = 256;
 const RECORD_MAX_BYTES = 8 * 1024 * 1024;
+
+/** The slowed lane's share of the request budget: its requests are mostly held back, never sent. */
+const SLOWED_LANE_SHARE = 4;
 
 const sizeOf = (f: Finished) => f.records.reduce((n, r) => n + (r.responseBody?.length ?? 0) + 1024, 0);
 
@@ -114,17 +153,15 @@ const sizeOf = (f: Finished) => f.records.reduce((n, r) => n + (r.responseBody?.
 export class DeliveryPump {
   readonly #boss: PgBoss;
   readonly #options: PumpOptions;
+  readonly #lanes: Lane[];
   #inFlight = 0;
-  /** Requests of the jobs in flight (each job's deliveries). */
-  #requests = 0;
   readonly #weights = new WeakMap<Job<unknown>, number>();
   /** Automatic attempts under way here, so a re-run job fetched meanwhile does not send them again (fence.ts). */
   readonly #automatic = new AutomaticAttemptsInFlight();
-  #finished: Finished[] = [];
   #recorders = 0;
+  /** Recorders on the slowed lane's work: at most one, so another is always free for answering jobs. */
+  #slowedRecorders = 0;
   #stopping = false;
-  #woken = false;
-  #wake: (() => void) | null = null;
   #drained: (() => void) | null = null;
   #loop: Promise<void> | null = null;
   /** Why the last fetch failed; null while fetching works. */
@@ -133,6 +170,19 @@ export class DeliveryPump {
   constructor(boss: PgBoss, options: PumpOptions) {
     this.#boss = boss;
     this.#options = options;
+    const { maxRequests, fetchSize } = options;
+    this.#lanes = options.slowedLane
+      ? [
+          new Lane({ name: 'answering', priorities: { minPriority: 0 }, maxRequests, fetchSize, recordJobs: RECORD_MAX_JOBS }),
+          new Lane({
+            name: 'slowed',
+            priorities: { maxPriority: SLOWED_PRIORITY },
+            maxRequests: Math.max(DELIVERIES_PER_JOB * 2, Math.floor(maxRequests / SLOWED_LANE_SHARE)),
+            fetchSize: Math.max(fetchSize, 100),
+            recordJobs: RECORD_MAX_JOBS_SLOWED,
+          }),
+        ]
+      : [new Lane({ name: 'all', priorities: {}, maxRequests, fetchSize, recordJobs: RECORD_MAX_JOBS })];
   }
 
   get queue(): QueueName {
@@ -140,7 +190,7 @@ export class DeliveryPump {
   }
 
   start(): void {
-    this.#loop ??= this.#fetchLoop();
+    this.#loop ??= Promise.all(this.#lanes.map((lane) => this.#fetchLoop(lane))).then(() => undefined);
   }
 
   /** For the worker's health check: fetching works and the pump is not stopping. */
@@ -158,10 +208,12 @@ export class DeliveryPump {
 
   /** New jobs may be waiting (a NOTIFY, or a job of ours left its webhook's slot): fetch now. */
   wake(): void {
-    this.#woken = true;
-    const wake = this.#wake;
-    this.#wake = null;
-    wake?.();
+    for (const lane of this.#lanes) {
+      lane.woken = true;
+      const wake = lane.wake;
+      lane.wake = null;
+      wake?.();
+    }
   }
 
   /** Stops fetching and resolves once every job in flight is recorded (or handed back to pg-boss). */
@@ -172,60 +224,64 @@ export class DeliveryPump {
     if (this.#inFlight > 0) await new Promise<void>((resolve) => (this.#drained = resolve));
   }
 
-  #sleep(ms: number): Promise<void> {
-    if (this.#woken) return Promise.resolve();
+  #sleep(lane: Lane, ms: number): Promise<void> {
+    if (lane.woken) return Promise.resolve();
     return new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
-        this.#wake = null;
+        lane.wake = null;
         resolve();
       }, ms);
-      this.#wake = () => {
+      lane.wake = () => {
         clearTimeout(timer);
         resolve();
       };
     });
   }
 
-  async #fetchLoop(): Promise<void> {
-    const { queue, fetchSize, maxRequests, perWebhook, pollMs } = this.#options;
+  async #fetchLoop(lane: Lane): Promise<void> {
+    const { queue, perWebhook, pollMs } = this.#options;
     while (!this.#stopping) {
       // A job may carry DELIVERIES_PER_JOB requests; fetch only what the budget can take whole.
-      const room = Math.floor((maxRequests - this.#requests) / DELIVERIES_PER_JOB);
+      const room = Math.floor((lane.maxRequests - lane.requests) / DELIVERIES_PER_JOB);
       if (room <= 0) {
-        await this.#sleep(pollMs);
-        this.#woken = false;
+        await this.#sleep(lane, pollMs);
+        lane.woken = false;
         continue;
       }
-      this.#woken = false;
-      const wanted = Math.min(room, fetchSize);
+      lane.woken = false;
+      const wanted = Math.min(room, lane.fetchSize);
       let jobs: Job<unknown>[];
       try {
-        jobs = await this.#boss.fetch(queue, { batchSize: wanted, groupConcurrency: { default: perWebhook, tiers: { [SLOWED_TIER]: SLOWED_TIER_LIMIT } } });
+        jobs = await this.#boss.fetch(queue, {
+          batchSize: wanted,
+          ...lane.priorities,
+          groupConcurrency: { default: perWebhook, tiers: { [SLOWED_TIER]: SLOWED_TIER_LIMIT } },
+        });
       } catch (err) {
         if (this.#fetchError === null) logger.error({ queue, error: describeFailure(err) }, 'fetching jobs failed; trying again');
         this.#fetchError = describeFailure(err);
-        await this.#sleep(pollMs);
+        await this.#sleep(lane, pollMs);
         continue;
       }
       if (this.#fetchError !== null) logger.info({ queue }, 'fetching jobs works again');
       this.#fetchError = null;
-      if (jobs.length > 0) void this.#run(jobs);
+      if (jobs.length > 0) void this.#run(lane, jobs);
       // A short fetch means the queue is empty or its webhooks are at their limit: wait for a
       // NOTIFY or for one of our jobs to leave its slot rather than asking again at once.
-      if (jobs.length < wanted) await this.#sleep(pollMs);
+      if (jobs.length < wanted) await this.#sleep(lane, pollMs);
     }
   }
 
-  async #run(jobs: Job<unknown>[]): Promise<void> {
+  async #run(lane: Lane, jobs: Job<unknown>[]): Promise<void> {
     this.#inFlight += jobs.length;
     const requests = jobs.map(requestsOf);
     jobs.forEach((job, i) => this.#weights.set(job, requests[i]!.length));
-    this.#requests += requests.reduce((n, r) => n + r.length, 0);
+    lane.requests += requests.reduce((n, r) => n + r.length, 0);
     let loaded;
     try {
       loaded = await loadDeliveries(requests.flat().map((r) => r.deliveryId));
     } catch (err) {
-      await this.#giveBack(jobs, err);
+      await this.#giveBack(lane, jobs, err);
       return;
     }
     const plans: { job: Job<unknown>; plan: AttemptPlan; automatic: string[] }[] = [];
@@ -234,7 +290,7 @@ export class DeliveryPump {
       try {
         plan = planAttempts(requests[i]!, loaded, this.#automatic);
       } catch (err) {
-        void this.#giveBack([job], err);
+        void this.#giveBack(lane, [job], err);
         return;
       }
       const automatic = plan.send.filter((s) => s.job.trigger === 'automatic').map((s) => s.delivery.id);
@@ -243,7 +299,7 @@ export class DeliveryPump {
       // attempts are stored.
       if (plan.busy.length > 0) {
         this.#automatic.release(automatic);
-        void this.#giveBack([job], new Error('its deliveries are still being recorded by an earlier run'));
+        void this.#giveBack(lane, [job], new Error('its deliveries are still being recorded by an earlier run'));
         return;
       }
       plans.push({ job, plan, automatic });
@@ -257,6 +313,7 @@ export class DeliveryPump {
     } catch (err) {
       for (const p of plans) this.#automatic.release(p.automatic);
       await this.#giveBack(
+        lane,
         plans.map((p) => p.job),
         err,
       );
@@ -264,47 +321,65 @@ export class DeliveryPump {
     }
     for (const { job, plan, automatic } of plans) {
       const early = (held: AttemptRecord[]) =>
-        this.#finish({ job, records: held, skipped: [], automatic: held.flatMap((r) => (r.automaticAttempt === null ? [] : [r.deliveryId])), early: automatic });
+        this.#finish({ job, lane, records: held, skipped: [], automatic: held.flatMap((r) => (r.automaticAttempt === null ? [] : [r.deliveryId])), early: automatic });
       makeAttempts(plan, this.#options.ctx, holds, early).then(
         (records) => {
           countAttempts(records.map((r) => ({ success: r.success, trigger: r.trigger, durationMs: r.durationMs ?? 0 })));
           logAttempts(job, records);
-          this.#finish({ job, records, skipped: plan.skipped, automatic });
+          this.#finish({ job, lane, records, skipped: plan.skipped, automatic });
         },
         (err: unknown) => {
           this.#automatic.release(automatic);
-          void this.#giveBack([job], err);
+          void this.#giveBack(lane, [job], err);
         },
       );
     }
   }
 
   #finish(done: Finished): void {
-    this.#finished.push(done);
+    done.lane.finished.push(done);
     if (this.#recorders < RECORDERS) void this.#record();
+  }
+
+  /**
+   * The lane whose finished jobs to record next: answering endpoints' first; the slowed lane's
+   * only when no other recorder is on it, so one is always free for answering jobs.
+   */
+  #nextLane(): Lane | undefined {
+    return this.#lanes.find((lane) => lane.finished.length > 0 && (lane.name !== 'slowed' || this.#slowedRecorders === 0));
   }
 
   /** Records what has finished, a bounded batch per transaction, while more keeps finishing. */
   async #record(): Promise<void> {
     this.#recorders++;
     try {
-      while (this.#finished.length > 0) {
-        let bytes = 0;
-        let take = 0;
-        while (take < this.#finished.length && take < RECORD_MAX_JOBS && (take === 0 || bytes < RECORD_MAX_BYTES)) {
-          bytes += sizeOf(this.#finished[take]!);
-          take++;
+      for (let lane = this.#nextLane(); lane; lane = this.#nextLane()) {
+        const slowed = lane.name === 'slowed';
+        if (slowed) this.#slowedRecorders++;
+        try {
+          await this.#recordBatch(lane);
+        } finally {
+          if (slowed) this.#slowedRecorders--;
         }
-        const batch = this.#finished.splice(0, take);
-        // One job's trouble must not send its neighbours again: a batch that fails is recorded
-        // job by job before anything goes back to the queue.
-        const failed = await this.#store(batch);
-        if (failed && batch.length > 1) for (const one of batch) await this.#settle([one], await this.#store([one]));
-        else await this.#settle(batch, failed);
       }
     } finally {
       this.#recorders--;
     }
+  }
+
+  async #recordBatch(lane: Lane): Promise<void> {
+    let bytes = 0;
+    let take = 0;
+    while (take < lane.finished.length && take < lane.recordJobs && (take === 0 || bytes < RECORD_MAX_BYTES)) {
+      bytes += sizeOf(lane.finished[take]!);
+      take++;
+    }
+    const batch = lane.finished.splice(0, take);
+    // One job's trouble must not send its neighbours again: a batch that fails is recorded
+    // job by job before anything goes back to the queue.
+    const failed = await this.#store(batch);
+    if (failed && batch.length > 1) for (const one of batch) await this.#settle([one], await this.#store([one]));
+    else await this.#settle(batch, failed);
   }
 
   /**
@@ -353,13 +428,18 @@ export class DeliveryPump {
     }
     for (const b of ending) this.#automatic.release(b.automatic.splice(0));
     if (ending.length === 0) return;
+    const lane = ending[0]!.lane;
     if (failure) {
       await this.#giveBack(
+        lane,
         ending.map((b) => b.job),
         failure.err,
       );
     } else {
-      this.#left(ending.map((b) => b.job));
+      this.#left(
+        lane,
+        ending.map((b) => b.job),
+      );
     }
   }
 
@@ -368,7 +448,7 @@ export class DeliveryPump {
    * back-off (their receivers may see those deliveries twice). If even that fails, the jobs expire
    * and run again all the same.
    */
-  async #giveBack(jobs: Job<unknown>[], err: unknown): Promise<void> {
+  async #giveBack(lane: Lane, jobs: Job<unknown>[], err: unknown): Promise<void> {
     const errorId = newErrorId();
     logger.error(
       { queue: this.#options.queue, jobIds: jobs.map((j) => j.id), errorId, err },
@@ -383,12 +463,12 @@ export class DeliveryPump {
     } catch (failErr) {
       logger.error({ queue: this.#options.queue, errorId, error: describeFailure(failErr) }, 'handing the jobs back failed too; they run again when they expire');
     }
-    this.#left(jobs);
+    this.#left(lane, jobs);
   }
 
-  #left(jobs: readonly Job<unknown>[]): void {
+  #left(lane: Lane, jobs: readonly Job<unknown>[]): void {
     this.#inFlight -= jobs.length;
-    for (const job of jobs) this.#requests -= this.#weights.get(job) ?? 0;
+    for (const job of jobs) lane.requests -= this.#weights.get(job) ?? 0;
     if (this.#inFlight === 0) this.#drained?.();
     this.wake();
   }
