@@ -7,7 +7,7 @@ import { makeAttempts, type DeliveryContext } from '@/lib/webhooks/deliver/attem
 import { AutomaticAttemptsInFlight, planAttempts, type AttemptPlan } from '@/lib/webhooks/deliver/fence';
 import { loadDeliveries } from '@/lib/webhooks/deliver/load';
 import { recordAttemptsIn, recordingTransaction, type AttemptRecord } from '@/lib/webhooks/deliver/record';
-import { heldBack, type Holds } from '@/lib/webhooks/deliver/slowdown';
+import { heldBack, moveWaitingJobs, NO_CHANGES, type Holds, type SlowdownChanges } from '@/lib/webhooks/deliver/slowdown';
 import { DELIVERIES_PER_JOB } from '@/lib/webhooks/core/delivery-job';
 import { inTransaction, type QueueName } from '@/lib/webhooks/queue/boss';
 import { SLOWED_PRIORITY, SLOWED_TIER, SLOWED_TIER_LIMIT, type DeliveryRequest } from '@/lib/webhooks/queue/enqueue';
@@ -164,6 +164,8 @@ export class DeliveryPump {
   #stopping = false;
   #drained: (() => void) | null = null;
   #loop: Promise<void> | null = null;
+  /** Waiting jobs being moved for slow-downs that started or ended, one move at a time. */
+  #moving: Promise<void> = Promise.resolve();
   /** Why the last fetch failed; null while fetching works. */
   #fetchError: string | null = null;
 
@@ -222,6 +224,7 @@ export class DeliveryPump {
     this.wake();
     await this.#loop;
     if (this.#inFlight > 0) await new Promise<void>((resolve) => (this.#drained = resolve));
+    await this.#moving;
   }
 
   #sleep(lane: Lane, ms: number): Promise<void> {
@@ -393,8 +396,9 @@ export class DeliveryPump {
       // A job's early record and its own may share a batch: each attempt once.
       const records = [...new Map(batch.flatMap((b) => b.records).map((r) => [r.id, r])).values()];
       const ending = batch.filter((b) => !b.early);
+      let changes: SlowdownChanges = NO_CHANGES;
       const missed = await recordingTransaction(async (tx) => {
-        await recordAttemptsIn(tx, records, { skipped: batch.flatMap((b) => b.skipped) });
+        changes = await recordAttemptsIn(tx, records, { skipped: batch.flatMap((b) => b.skipped) });
         if (ending.length === 0) return 0;
         const completed = await this.#boss.complete(
           this.#options.queue,
@@ -404,11 +408,20 @@ export class DeliveryPump {
         );
         return ending.length - (completed as { affected: number }).affected;
       });
+      this.#move(changes);
       if (missed > 0) logger.warn({ queue: this.#options.queue, missed, jobs: ending.length }, 'jobs expired before their attempts were recorded; pg-boss had already handed them on');
       return null;
     } catch (err) {
       return { err };
     }
+  }
+
+  /** Moves the waiting jobs of endpoints whose slow-down started or ended, after the recorder moved on. */
+  #move(changes: SlowdownChanges): void {
+    if (changes.started.length === 0 && changes.ended.length === 0) return;
+    this.#moving = this.#moving.then(() =>
+      moveWaitingJobs(changes).catch((err: unknown) => logger.warn({ queue: this.#options.queue, error: describeFailure(err) }, 'moving waiting jobs for a slow-down failed; they keep their place in the fetch')),
+    );
   }
 
   async #settle(batch: Finished[], failure: { err: unknown } | null): Promise<void> {

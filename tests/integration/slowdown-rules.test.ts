@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDb, getDb } from '@/db/client';
 import { webhooks } from '@/db/schema';
-import { claimProbes, MAX_PAUSE_MS, PROBE_PAUSE_MS, SLOW_AFTER_FAILURES, trackSlowdown, type SentOutcome } from '@/lib/webhooks/deliver/slowdown';
+import { claimProbes, MAX_PAUSE_MS, moveWaitingJobs, PROBE_PAUSE_MS, SLOW_AFTER_FAILURES, trackSlowdown, type SentOutcome } from '@/lib/webhooks/deliver/slowdown';
 import { closePublisher, getPublisher } from '@/lib/webhooks/queue/boss';
 import { SLOWED_PRIORITY, SLOWED_TIER } from '@/lib/webhooks/queue/enqueue';
 import { publishEvent } from '@/lib/webhooks/publish/publish';
@@ -44,7 +44,8 @@ const outcome = (webhookId: string, over: Partial<SentOutcome> = {}): SentOutcom
   ...over,
 });
 
-const record = (outcomes: SentOutcome[]) => getDb().transaction((tx) => trackSlowdown(tx, outcomes));
+/** As the worker records: the slow-down in the recording transaction, then the waiting jobs moved. */
+const record = async (outcomes: SentOutcome[]) => moveWaitingJobs(await getDb().transaction((tx) => trackSlowdown(tx, outcomes)));
 
 async function stateOf(id: string) {
   const [row] = await getDb().select({ since: webhooks.slowedSince, reason: webhooks.slowedReason, probeUntil: webhooks.probeUntil }).from(webhooks).where(eq(webhooks.id, id));

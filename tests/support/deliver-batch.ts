@@ -2,12 +2,13 @@ import { makeAttempts, type DeliveryContext } from '@/lib/webhooks/deliver/attem
 import { AutomaticAttemptsInFlight, planAttempts } from '@/lib/webhooks/deliver/fence';
 import { loadDeliveries } from '@/lib/webhooks/deliver/load';
 import { recordAttemptsIn, recordingTransaction, type AttemptRecord, type RecordOptions } from '@/lib/webhooks/deliver/record';
+import { moveWaitingJobs } from '@/lib/webhooks/deliver/slowdown';
 import type { DeliveryRequest } from '@/lib/webhooks/queue/enqueue';
 
 /** Records attempts in a transaction of their own, as the worker's pump does for a finished job. */
 export async function recordAttempts(records: readonly AttemptRecord[], options: RecordOptions = {}): Promise<void> {
   if (records.length === 0 && (options.skipped ?? []).length === 0) return;
-  await recordingTransaction((tx) => recordAttemptsIn(tx, records, options));
+  await moveWaitingJobs(await recordingTransaction((tx) => recordAttemptsIn(tx, records, options)));
 }
 
 /**

@@ -5,7 +5,7 @@ import { deliveryAttempts, type DeliveryStatus } from '@/db/schema';
 import { scheduleRetries, type ScheduledRetry } from '@/lib/webhooks/queue/enqueue';
 import { recordsAutomaticAttempt } from './fence';
 import { trackFailures } from './failure-tracking';
-import { trackSlowdown } from './slowdown';
+import { trackSlowdown, type SlowdownChanges } from './slowdown';
 import { rollUpAttempts } from './rollups';
 
 /** One finished attempt, and the state its delivery moves to because of it. */
@@ -84,11 +84,12 @@ async function markSkipped(tx: Transaction, ids: readonly string[]): Promise<voi
 
 /**
  * Stores attempts and moves their deliveries and webhooks on (retries scheduled, failure counters,
- * disabling), in the caller's transaction, with a few statements whatever the batch size.
+ * disabling, slow-down), in the caller's transaction, with a few statements whatever the batch
+ * size. Returns the slow-downs it started or ended: pass them to `moveWaitingJobs` once it commits.
  */
-export async function recordAttemptsIn(tx: Transaction, records: readonly AttemptRecord[], options: RecordOptions = {}): Promise<void> {
+export async function recordAttemptsIn(tx: Transaction, records: readonly AttemptRecord[], options: RecordOptions = {}): Promise<SlowdownChanges> {
   await markSkipped(tx, options.skipped ?? []);
-  if (records.length === 0) return;
+  if (records.length === 0) return { started: [], ended: [] };
   const groups = byDelivery(records);
   const counts = await updateDeliveries(tx, groups);
   const rows: (typeof deliveryAttempts.$inferInsert)[] = [];
@@ -121,13 +122,14 @@ export async function recordAttemptsIn(tx: Transaction, records: readonly Attemp
       isTest: r.trigger === 'test',
     })),
   );
-  await trackSlowdown(
+  const changes = await trackSlowdown(
     tx,
     recorded
       .filter((r) => r.request.sent)
       .map((r) => ({ webhookId: r.webhookId, success: r.success, timedOut: r.request.timedOut, status: r.responseStatus ?? null, retryAfterMs: r.request.retryAfterMs, completedAt: r.completedAt })),
   );
   await rollUpAttempts(tx, recorded);
+  return changes;
 }
 
 export type RecordOptions = {

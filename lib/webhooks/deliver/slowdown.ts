@@ -103,14 +103,15 @@ const CHANGE = { id: 'text', ok: 'boolean', trip: 'text', unreachable: 'boolean'
  * batch moves its slow-down on. A success ends it; a timeout or a 429 starts it (or keeps it); a
  * failure without an HTTP answer starts it once the webhook's consecutive failures reach
  * SLOW_AFTER_FAILURES. Every failure while slowed down keeps it and pauses the next probe.
+ * Returns the webhooks whose slow-down started or ended, for `moveWaitingJobs` once this commits.
  */
-export async function trackSlowdown(tx: Transaction, outcomes: readonly SentOutcome[]): Promise<void> {
+export async function trackSlowdown(tx: Transaction, outcomes: readonly SentOutcome[]): Promise<SlowdownChanges> {
   const latest = new Map<string, SentOutcome>();
   for (const o of outcomes) {
     const seen = latest.get(o.webhookId);
     if (!seen || o.completedAt >= seen.completedAt) latest.set(o.webhookId, o);
   }
-  if (latest.size === 0) return;
+  if (latest.size === 0) return NO_CHANGES;
   const rows = [...latest.values()]
     .sort((a, b) => (a.webhookId < b.webhookId ? -1 : 1)) // the lock order failure tracking uses
     .map((o) => ({
@@ -131,15 +132,24 @@ export async function trackSlowdown(tx: Transaction, outcomes: readonly SentOutc
     from ${recordset('v', CHANGE, rows)}, before b
     where w.id = v.id and b.id = w.id
     returning w.id, b.slowed_since is null and w.slowed_since is not null as started, b.slowed_since is not null and w.slowed_since is null as ended`);
-  // What already waits for these endpoints moves behind everyone else when they slow down, and back when they answer.
-  await retierWaitingJobs(
-    tx,
-    changed.filter((c) => c.started).map((c) => c.id),
-    true,
-  );
-  await retierWaitingJobs(
-    tx,
-    changed.filter((c) => c.ended).map((c) => c.id),
-    false,
-  );
+  return { started: changed.filter((c) => c.started).map((c) => c.id), ended: changed.filter((c) => c.ended).map((c) => c.id) };
+}
+
+/** Webhooks whose slow-down a recording transaction started or ended. */
+export type SlowdownChanges = { started: readonly string[]; ended: readonly string[] };
+
+export const NO_CHANGES: SlowdownChanges = { started: [], ended: [] };
+
+/**
+ * After the recording transaction: what already waits for these endpoints moves behind everyone
+ * else when they slow down, and back when they answer. Its own transaction, so a burst of
+ * time-outs does not hold the recorders while thousands of waiting jobs move; if it never runs
+ * (the worker died), those jobs only keep their old place in the fetch.
+ */
+export async function moveWaitingJobs(changes: SlowdownChanges): Promise<void> {
+  if (changes.started.length === 0 && changes.ended.length === 0) return;
+  await getDb().transaction(async (tx) => {
+    await retierWaitingJobs(tx, changes.started, true);
+    await retierWaitingJobs(tx, changes.ended, false);
+  });
 }
