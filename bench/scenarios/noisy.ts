@@ -32,19 +32,24 @@ async function sendEvent(tenant: Tenant, n: number): Promise<string> {
   return ((await response.json()) as { ids: string[] }).ids[0]!;
 }
 
-type Phase = { p50: number; p99: number; arrived: number; expected: number; worstBySecond: string };
+type Phase = { p50: number; p99: number; arrived: number; expected: number; worstBySecond: string; publishP50: number; publishP99: number };
 
 /** Publishes RATE events/s for SECONDS and measures publish → receipt of the healthy webhooks' deliveries. */
 async function phase(receiver: BenchReceiver, tenant: Tenant, healthyIds: readonly string[], firstEvent: number): Promise<Phase> {
   const publishedAt = new Map<string, number>();
   receiver.record(true);
   const started = performance.now();
+  // How long each events API call took: its part of the latency, before any worker sees the event.
+  const publishMs: number[] = [];
   for (let i = 0; i < RATE * SECONDS; i++) {
     const due = started + (i * 1000) / RATE;
     if (due > performance.now()) await sleep(due - performance.now());
     const at = Date.now();
+    const call = performance.now();
     publishedAt.set(await sendEvent(tenant, firstEvent + i), at);
+    publishMs.push(performance.now() - call);
   }
+  publishMs.sort((a, b) => a - b);
   const sent = await getDb()
     .select({ id: deliveries.id, eventId: deliveries.eventId })
     .from(deliveries)
@@ -67,7 +72,7 @@ async function phase(receiver: BenchReceiver, tenant: Tenant, healthyIds: readon
     const second = Math.min(SECONDS - 1, Math.floor((deliveredAt.get(id)! - firstAt) / 1000));
     worst[second] = Math.max(worst[second]!, t - deliveredAt.get(id)!);
   }
-  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), arrived: latencies.length, expected: deliveredAt.size, worstBySecond: worst.join(' ') };
+  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), arrived: latencies.length, expected: deliveredAt.size, worstBySecond: worst.join(' '), publishP50: percentile(publishMs, 50), publishP99: percentile(publishMs, 99) };
 }
 
 /**
@@ -136,6 +141,7 @@ export async function noisyNeighbours(receiver: BenchReceiver, databaseUrl: stri
     console.log(`  healthy without the hanging ones: ${fmt(without.arrived)} / ${fmt(without.expected)} arrived, p50 ${fmt(without.p50)} ms, p99 ${fmt(without.p99)} ms`);
     console.log(`  healthy with the hanging ones:    ${fmt(withHanging.arrived)} / ${fmt(withHanging.expected)} arrived, p50 ${fmt(withHanging.p50)} ms, p99 ${fmt(withHanging.p99)} ms`);
     console.log(`  worst healthy latency (ms) of the events published in each second, with them: ${withHanging.worstBySecond}`);
+    console.log(`  events API call, p50 / p99: ${fmt(without.publishP50, 1)} / ${fmt(without.publishP99, 1)} ms without them, ${fmt(withHanging.publishP50, 1)} / ${fmt(withHanging.publishP99, 1)} ms with them`);
     console.log(`  p99 ratio: ${fmt(ratio, 2)}×`);
     console.log(
       `  hanging webhooks: ${fmt(late.attempts)} attempts recorded (${fmt(late.sent)} sent, ${fmt(late.attempts - late.sent)} held back while slowed down), ${fmt(stats.open)} requests open now`,
