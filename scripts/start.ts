@@ -190,8 +190,9 @@ async function main() {
   const env = { ...process.env, NODE_ENV: 'production' as const, AUTH_TRUST_HOST: 'true' };
   const children: ChildProcess[] = [startChild(bin('next'), ['start', '-p', String(port)], env, 'next')];
   if (!args.has('--no-worker')) {
-    // A larger young generation cuts the worker's garbage-collection time under load (≈ 10 % more deliveries/s).
-    const workerEnv = { ...env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-semi-space-size=64`.trim() };
+    // A larger young generation cuts the worker's garbage-collection time under load. 32 MB semi-spaces
+    // delivered as fast as 64 MB in interleaved bench runs, for about 50 MB less resident memory.
+    const workerEnv = { ...env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-semi-space-size=32`.trim() };
     children.push(startChild(bin('tsx'), ['worker/index.ts'], workerEnv, 'worker'));
   }
 
