@@ -1,7 +1,8 @@
-import { and, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { deliveries, webhooks, type DeliveryStatus } from '@/db/schema';
 import { enqueueDeliveries } from '@/lib/webhooks/queue/enqueue';
+import { failedSince } from '@/lib/webhooks/read/failed-since';
 
 /** A manual retry that was not started, with the sentence the Org Admin reads. */
 export type RetryRefused = { refused: string };
@@ -69,15 +70,7 @@ export async function retryFailedSince(organisationId: string, webhookId: string
     const resent = await tx
       .update(deliveries)
       .set({ status: 'pending', nextAttemptAt: sql`now()`, updatedAt: sql`now()` })
-      .where(
-        and(
-          eq(deliveries.organisationId, organisationId),
-          eq(deliveries.webhookId, webhookId),
-          eq(deliveries.status, 'failed'),
-          eq(deliveries.isTest, false),
-          gt(deliveries.createdAt, since),
-        ),
-      )
+      .where(failedSince(organisationId, webhookId, since))
       .returning({ id: deliveries.id });
     await enqueueDeliveries(
       tx,
