@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDb } from '@/db/client';
 import { closePublisher } from '@/lib/webhooks/queue/boss';
 import { eventCatalogue } from '@/lib/webhooks/core/events';
-import { standardWebhooksSnippets, verificationSnippets } from '@/lib/webhooks/core/guide';
+import { standardWebhooksSnippets, verificationSnippets } from '@/lib/webhooks/core/guide-snippets';
 import { publishEvent } from '@/lib/webhooks/publish/publish';
 import { createOrganisation, createWebhook } from '../support/fixtures';
 import { startReceiver, type ReceivedRequest, type Receiver } from '../support/receiver';

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Snippet } from '@/lib/webhooks/core/guide';
+import type { Snippet } from '@/lib/webhooks/core/guide-snippets';
 
 /*
  * Runs the Webhooks Guide's snippets as a reader would: the snippet's own code, unchanged, in a

@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DISABLE_AFTER_CONSECUTIVE_FAILURES, DISABLE_AFTER_FAILING_MS } from '@/lib/webhooks/deliver/failure-tracking';
-import { formatSeconds, GUIDE_FAILURE_RULE, retryScheduleRows, standardWebhooksSnippets, verificationSnippets, workedExample } from '@/lib/webhooks/core/guide';
+import { formatSeconds, GUIDE_FAILURE_RULE, retryScheduleRows, workedExample } from '@/lib/webhooks/core/guide';
+import { standardWebhooksSnippets, verificationSnippets } from '@/lib/webhooks/core/guide-snippets';
 import { runVerify, runWorkedExample } from '../support/snippets';
 
 const example = workedExample();

@@ -3,7 +3,8 @@ import Link from 'next/link';
 import { Breadcrumb } from '@/components/breadcrumb';
 import { CodeSnippet } from '@/components/code-snippet';
 import { env } from '@/lib/env';
-import { formatSeconds, GUIDE_FAILURE_RULE, retryScheduleRows, standardWebhooksSnippets, verificationSnippets, workedExample } from '@/lib/webhooks/core/guide';
+import { formatSeconds, GUIDE_FAILURE_RULE, retryScheduleRows, workedExample } from '@/lib/webhooks/core/guide';
+import { standardWebhooksSnippets, verificationSnippets } from '@/lib/webhooks/core/guide-snippets';
 import { RETRY_JITTER } from '@/lib/webhooks/core/retry-policy';
 import { PREVIOUS_SECRET_OVERLAP_MS } from '@/lib/webhooks/core/secret-rotation';
 
