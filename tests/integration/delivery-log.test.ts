@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDb } from '@/db/client';
 import { closePublisher } from '@/lib/webhooks/queue/boss';
-import { getDeliveryAttempt, listDeliveryAttempts, type DeliveryLogRow } from '@/lib/webhooks/read/delivery-log';
+import { getDeliveryAttempt } from '@/lib/webhooks/read/delivery-attempt';
+import { listDeliveryAttempts, type DeliveryLogRow } from '@/lib/webhooks/read/delivery-log';
 import { publishEvents } from '@/lib/webhooks/publish/publish';
 import { retryDelivery } from '@/lib/webhooks/manage/retry';
 import { waitForAttempts } from '../support/deliveries';

@@ -15,7 +15,7 @@ import { RESPONSE_BODY_LIMIT } from '@/lib/webhooks/deliver/post';
 import { retryDelivery } from '@/lib/webhooks/manage/retry';
 import { sendTestEvent } from '@/lib/webhooks/publish/test-event';
 import { getDeliveryOutcome } from '@/lib/webhooks/read/delivery-outcome';
-import { getDeliveryAttempt } from '@/lib/webhooks/read/delivery-log';
+import { getDeliveryAttempt } from '@/lib/webhooks/read/delivery-attempt';
 import { eq } from 'drizzle-orm';
 import { attemptsOf, deliveryById, waitForAttempts } from '../support/deliveries';
 import { completedData, createOrganisation, createWebhook } from '../support/fixtures';

@@ -1,7 +1,6 @@
-import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { deliveryAttempts, deliveries, events, webhookHourlyStats, webhooks, type AttemptTrigger, type DeliveryStatus } from '@/db/schema';
-import { headersOf } from '@/lib/webhooks/core/request-headers';
 import { isRecordId, isStorableDate } from '@/lib/validation';
 import { dayRange } from '@/lib/webhooks/core/delivery-log-query';
 
@@ -41,7 +40,8 @@ export function decodeCursor(cursor: string): { startedAt: Date; id: string } | 
   }
 }
 
-const rowColumns = {
+/** The columns of a log row; the attempt detail (delivery-attempt.ts) reads them too. */
+export const rowColumns = {
   attemptId: deliveryAttempts.id,
   deliveryId: deliveryAttempts.deliveryId,
   eventType: deliveryAttempts.eventType,
@@ -141,76 +141,6 @@ export async function listDeliveryAttempts(organisationId: string, webhookId: st
   return { rows, nextCursor: found.length > limit && last ? encodeCursor(last.startedAt, last.attemptId) : null };
 }
 
-export type DeliveryAttemptDetail = {
-  attempt: DeliveryLogRow & { webhookId: string; completedAt: Date };
-  request: { url: string; headers: Record<string, string>; body: string };
-  /** Null when no response arrived (timeout, DNS, connection or TLS error: see `attempt.error`). */
-  response: { status: number; headers: Record<string, string>; body: string; bodyTruncated: boolean } | null;
-  event: { id: string; type: string; occurredAt: Date; isTest: boolean };
-  /** Every attempt of the same delivery, oldest first, this one included. */
-  attempts: Pick<DeliveryLogRow, 'attemptId' | 'attemptNumber' | 'trigger' | 'status' | 'responseStatus' | 'durationMs' | 'startedAt' | 'error'>[];
-};
-
-/** One attempt with its full request and response, for the log's detail view. Null when not in the organisation. */
-export async function getDeliveryAttempt(organisationId: string, attemptId: string): Promise<DeliveryAttemptDetail | null> {
-  const db = getDb();
-  const [found] = await db
-    .select({
-      ...rowColumns,
-      webhookId: deliveryAttempts.webhookId,
-      completedAt: deliveryAttempts.completedAt,
-      eventId: events.id,
-      requestUrl: deliveryAttempts.requestUrl,
-      requestSignatures: deliveryAttempts.requestSignatures,
-      requestUserAgent: deliveryAttempts.requestUserAgent,
-      requestBody: events.body,
-      responseHeaders: deliveryAttempts.responseHeaders,
-      responseBody: deliveryAttempts.responseBody,
-      responseBodyTruncated: deliveryAttempts.responseBodyTruncated,
-    })
-    .from(deliveryAttempts)
-    .innerJoin(deliveries, eq(deliveries.id, deliveryAttempts.deliveryId))
-    .innerJoin(events, eq(events.id, deliveries.eventId))
-    .where(and(eq(deliveryAttempts.organisationId, organisationId), eq(deliveryAttempts.id, attemptId)));
-  if (!found) return null;
-
-  const siblings = await db
-    .select({
-      attemptId: deliveryAttempts.id,
-      attemptNumber: deliveryAttempts.attemptNumber,
-      trigger: deliveryAttempts.trigger,
-      success: deliveryAttempts.success,
-      responseStatus: deliveryAttempts.responseStatus,
-      durationMs: deliveryAttempts.durationMs,
-      startedAt: deliveryAttempts.startedAt,
-      error: deliveryAttempts.error,
-    })
-    .from(deliveryAttempts)
-    .where(and(eq(deliveryAttempts.organisationId, organisationId), eq(deliveryAttempts.deliveryId, found.deliveryId)))
-    .orderBy(asc(deliveryAttempts.attemptNumber));
-
-  const { deliveryAttemptCount, eventId, requestUrl, requestSignatures, requestUserAgent, requestBody, responseHeaders, responseBody, responseBodyTruncated, ...row } = found;
-  // The body sent is the event's; the headers are rebuilt from the HMACs kept with the attempt.
-  const headers = headersOf({
-    deliveryId: row.deliveryId,
-    eventType: row.eventType,
-    at: row.startedAt,
-    bodyBytes: Buffer.byteLength(requestBody),
-    macs: requestSignatures,
-    userAgent: requestUserAgent,
-  });
-  return {
-    attempt: { ...row, status: row.success ? 'success' : 'failed', isLatest: row.attemptNumber === deliveryAttemptCount, deliveryAttemptCount },
-    request: { url: requestUrl, headers, body: requestBody },
-    response:
-      row.responseStatus === null
-        ? null
-        : { status: row.responseStatus, headers: responseHeaders ?? {}, body: responseBody ?? '', bodyTruncated: responseBodyTruncated },
-    event: { id: eventId, type: row.eventType, occurredAt: row.occurredAt, isTest: row.isTest },
-    attempts: siblings.map(({ success, ...s }) => ({ ...s, status: success ? 'success' : 'failed' })),
-  };
-}
-
 export type DeliveryLogTotals = { all: number; success: number; failed: number };
 
 /**
@@ -239,13 +169,4 @@ export async function countDeliveryAttempts(organisationId: string, webhookId: s
   const success = row?.success ?? 0;
   const failed = row?.failed ?? 0;
   return { all: success + failed, success, failed };
-}
-
-/** Whether the attempt exists, in the organisation, for that webhook. */
-export async function attemptOfWebhook(organisationId: string, webhookId: string, attemptId: string): Promise<boolean> {
-  const [found] = await getDb()
-    .select({ id: deliveryAttempts.id })
-    .from(deliveryAttempts)
-    .where(and(eq(deliveryAttempts.organisationId, organisationId), eq(deliveryAttempts.webhookId, webhookId), eq(deliveryAttempts.id, attemptId)));
-  return found !== undefined;
 }

@@ -10,7 +10,7 @@ import { StatusBadge } from '@/components/webhooks/status-badge';
 import { requireOrgAdmin } from '@/lib/auth/session';
 import { formatDuration } from '@/lib/format';
 import { curlCommand } from '@/lib/webhooks/core/curl';
-import { getDeliveryAttempt } from '@/lib/webhooks/read/delivery-log';
+import { getDeliveryAttempt } from '@/lib/webhooks/read/delivery-attempt';
 import { getWebhook } from '@/lib/webhooks/read/webhook-list';
 import { isRecordId } from '@/lib/validation';
 
