@@ -56,32 +56,11 @@ const refused = (error: string): PostResult => ({
   timedOut: false,
 });
 
-/**
- * One attempt at a delivery: signed and POSTed, or, when `held` (its endpoint is slowed down and
- * another request holds it), recorded at once as not sent.
- */
-async function attempt(job: DeliveryRequest, delivery: LoadedDelivery, ctx: DeliveryContext, secrets: Secrets, held: boolean): Promise<AttemptRecord> {
-  const now = ctx.now ?? (() => new Date());
-  const startedAt = now();
-  const started = performance.now();
-  const body = delivery.body;
-  const bodyBytes = Buffer.byteLength(body);
-  const signing = held ? null : secretsOf(delivery, ctx.encryptionKey, secrets, startedAt);
-  const macs = signing ? signatureMacs({ deliveryId: delivery.id, body, secrets: signing, at: startedAt }) : null;
+/** What an attempt held back by a slow-down needs of its delivery: no body, no secret. */
+export type HeldTarget = Pick<LoadedDelivery, 'id' | 'organisationId' | 'webhookId' | 'eventType' | 'url' | 'attemptCount' | 'slowed' | 'slowedReason'>;
 
-  let result: PostResult;
-  const checked = checkEndpointUrl(delivery.url, ctx.allowPrivate);
-  if (held) {
-    result = refused(notSentReason(delivery.slowedReason));
-  } else if (!signing) {
-    result = refused('The webhook secret could not be decrypted; save the webhook with its secret again');
-  } else if (!checked.ok) {
-    result = refused(checked.error);
-  } else {
-    const headers = headersOf({ deliveryId: delivery.id, eventType: delivery.eventType, at: startedAt, bodyBytes, macs, userAgent: USER_AGENT });
-    result = await postWebhook({ url: checked.url, headers, body, timeoutMs: ctx.timeoutMs, startedAt: started, allowPrivate: ctx.allowPrivate, resolver: ctx.resolver });
-  }
-
+/** The record of an attempt that ended with `result`, and the state its delivery moves to. */
+function toRecord(job: DeliveryRequest, delivery: HeldTarget, ctx: DeliveryContext, startedAt: Date, result: PostResult, macs: Buffer | null, request: Pick<AttemptRecord['request'], 'sent' | 'held'>): AttemptRecord {
   const completedAt = new Date(startedAt.getTime() + result.durationMs);
   // Only the automatic pipeline retries on its own: a manual Retry or a test event is a one-off the admin watches.
   const retryDelayMs =
@@ -118,13 +97,38 @@ async function attempt(job: DeliveryRequest, delivery: LoadedDelivery, ctx: Deli
     nextAttemptAt: retryDelayMs === null ? null : new Date(completedAt.getTime() + retryDelayMs),
     automaticAttempt: job.trigger === 'automatic' ? (job.attempt ?? 1) : null,
     request: {
-      sent: !held && checked.ok && signing !== null,
-      held,
+      ...request,
       timedOut: result.timedOut,
       retryAfterMs: result.status === 429 ? parseRetryAfter(result.headers?.['retry-after'], completedAt) : null,
       endpointSlowed: delivery.slowed || result.timedOut || result.status === 429,
     },
   };
+}
+
+/** An attempt held back by a slow-down (its endpoint's probe or pause holds it): recorded as not sent. */
+export function heldAttempt(job: DeliveryRequest, delivery: HeldTarget, ctx: DeliveryContext): AttemptRecord {
+  const startedAt = (ctx.now ?? (() => new Date()))();
+  return toRecord(job, delivery, ctx, startedAt, refused(notSentReason(delivery.slowedReason)), null, { sent: false, held: true });
+}
+
+/** One attempt at a delivery: signed and POSTed, unless its URL or secret refuses it first. */
+async function attempt(job: DeliveryRequest, delivery: LoadedDelivery, ctx: DeliveryContext, secrets: Secrets): Promise<AttemptRecord> {
+  const startedAt = (ctx.now ?? (() => new Date()))();
+  const started = performance.now();
+  const body = delivery.body;
+  const signing = secretsOf(delivery, ctx.encryptionKey, secrets, startedAt);
+  const macs = signing ? signatureMacs({ deliveryId: delivery.id, body, secrets: signing, at: startedAt }) : null;
+  const checked = checkEndpointUrl(delivery.url, ctx.allowPrivate);
+  let result: PostResult;
+  if (!signing) {
+    result = refused('The webhook secret could not be decrypted; save the webhook with its secret again');
+  } else if (!checked.ok) {
+    result = refused(checked.error);
+  } else {
+    const headers = headersOf({ deliveryId: delivery.id, eventType: delivery.eventType, at: startedAt, bodyBytes: Buffer.byteLength(body), macs, userAgent: USER_AGENT });
+    result = await postWebhook({ url: checked.url, headers, body, timeoutMs: ctx.timeoutMs, startedAt: started, allowPrivate: ctx.allowPrivate, resolver: ctx.resolver });
+  }
+  return toRecord(job, delivery, ctx, startedAt, result, macs, { sent: checked.ok && signing !== null, held: false });
 }
 
 /**
@@ -144,13 +148,13 @@ export async function makeAttempts(
   const secrets: Secrets = new Map();
   const isHeld = (s: AttemptPlan['send'][number]) => holds.held.has(s.delivery.id);
   const sends = plan.send.filter((s) => !isHeld(s));
-  const sending = Promise.allSettled(sends.map(({ job, delivery }) => attempt(job, delivery, ctx, secrets, false)));
-  const held = await Promise.allSettled(plan.send.filter(isHeld).map(({ job, delivery }) => attempt(job, delivery, ctx, secrets, true)));
-  const heldRecords = held.flatMap((h) => (h.status === 'fulfilled' ? [h.value] : []));
-  if (onHeld && sends.length > 0 && heldRecords.length === held.length && heldRecords.length > 0) onHeld(heldRecords);
-  const ended = [...held, ...(await sending)];
-  return ended.map((e) => {
+  // Held ones first: made without the network, so nothing is on the wire if one of them throws.
+  const held = plan.send.filter(isHeld).map(({ job, delivery }) => heldAttempt(job, delivery, ctx));
+  const sending = Promise.allSettled(sends.map(({ job, delivery }) => attempt(job, delivery, ctx, secrets)));
+  if (onHeld && sends.length > 0 && held.length > 0) onHeld(held);
+  const sent = (await sending).map((e) => {
     if (e.status === 'rejected') throw e.reason;
     return e.value;
   });
+  return [...held, ...sent];
 }
