@@ -258,6 +258,28 @@ export const deliveries = pgTable(
   ],
 );
 
+/**
+ * Automatic attempts of slowed-down endpoints waiting for their time, without a job. A dead
+ * endpoint's deliveries wait here instead of in pg-boss's job table (where each would cost an
+ * insert, a fetch and a completion across its indexes); the worker turns those that are due into
+ * jobs of up to DELIVERIES_PER_JOB (lib/webhooks/queue/parked.ts). A delivery is here exactly when
+ * its next automatic attempt has no job yet.
+ */
+export const parkedAttempts = pgTable(
+  'parked_attempts',
+  {
+    deliveryId: text('delivery_id')
+      .primaryKey()
+      .references(() => deliveries.id, { onDelete: 'cascade' }),
+    webhookId: text('webhook_id').notNull(),
+    /** The automatic attempt it waits to make: 1 for the first. */
+    attempt: integer('attempt').notNull(),
+    /** When it falls due, by the database's clock (the release reads `now()`); now when not given. */
+    dueAt: timestamp('due_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('parked_attempts_due_idx').on(t.dueAt)],
+);
+
 export const deliveryAttempts = pgTable(
   'delivery_attempts',
   {

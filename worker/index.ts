@@ -10,6 +10,7 @@ import { createBoss, ensureQueues, JOBS_CHANNEL, QUEUES, RETENTION_QUEUE } from 
 import type { DeliveryContext } from '@/lib/webhooks/deliver/attempt';
 import { pruneDeliveryLog } from '@/lib/webhooks/deliver/prune';
 import { createHealthServer, listenHealthServer } from './health-server';
+import { ParkedRelease } from './parked-release';
 import { DeliveryPump } from './pump';
 
 const logger = componentLog('worker');
@@ -66,6 +67,9 @@ async function main() {
     () => pumps.forEach((p) => p.wake()),
   );
   for (const pump of pumps) pump.start();
+  // Slowed-down endpoints' attempts wait parked, out of the queue, until they fall due.
+  const release = new ParkedRelease(ctx);
+  release.start();
   await boss.schedule(RETENTION_QUEUE, RETENTION_CRON, null, { tz: 'UTC' });
   await boss.work(RETENTION_QUEUE, { pollingIntervalSeconds: 60 }, async () => {
     const pruned = await pruneDeliveryLog({ retentionDays: config.WEBHOOKS_LOG_RETENTION_DAYS, now: new Date() });
@@ -78,7 +82,7 @@ async function main() {
     logger,
     fetching: async () => {
       if (stopping) return { ok: false, reason: 'stopping' };
-      const failing = pumps.map((p) => p.health()).find((h) => !h.ok);
+      const failing = [...pumps.map((p) => p.health()), release.health()].find((h) => !h.ok);
       return failing ?? { ok: true };
     },
   });
@@ -97,6 +101,7 @@ async function main() {
       process.exit(1);
     }, config.WEBHOOKS_TIMEOUT_MS + RECORD_GRACE_MS + 2 * CLOSE_GRACE_MS).unref();
     await unlisten().catch(() => {});
+    await release.stop();
     // Every attempt ends within the time limit; recording it should take moments more.
     const limitMs = config.WEBHOOKS_TIMEOUT_MS + RECORD_GRACE_MS;
     let timer: NodeJS.Timeout | undefined;

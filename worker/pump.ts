@@ -131,6 +131,7 @@ const RECORDERS = 2;
  */
 const RECORD_MAX_JOBS = 32;
 const RECORD_MAX_JOBS_SLOWED = 256;
+const RECORD_MAX_ATTEMPTS = 1_000;
 const RECORD_MAX_BYTES = 8 * 1024 * 1024;
 
 /** The slowed lane's share of the request budget: its requests are mostly held back, never sent. */
@@ -372,9 +373,13 @@ export class DeliveryPump {
 
   async #recordBatch(lane: Lane): Promise<void> {
     let bytes = 0;
+    let attempts = 0;
     let take = 0;
-    while (take < lane.finished.length && take < lane.recordJobs && (take === 0 || bytes < RECORD_MAX_BYTES)) {
-      bytes += sizeOf(lane.finished[take]!);
+    while (take < lane.finished.length && take < lane.recordJobs) {
+      const next = lane.finished[take]!;
+      if (take > 0 && (bytes + sizeOf(next) > RECORD_MAX_BYTES || attempts + next.records.length > RECORD_MAX_ATTEMPTS)) break;
+      bytes += sizeOf(next);
+      attempts += next.records.length;
       take++;
     }
     const batch = lane.finished.splice(0, take);

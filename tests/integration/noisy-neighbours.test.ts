@@ -1,9 +1,10 @@
-import { asc, eq, inArray } from 'drizzle-orm';
+import { asc, eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDb, getDb } from '@/db/client';
 import { deliveries, deliveryAttempts, webhooks } from '@/db/schema';
 import { closePublisher } from '@/lib/webhooks/queue/boss';
 import { publishEvent, publishEvents } from '@/lib/webhooks/publish/publish';
+import { jobsFor } from '../support/deliveries';
 import { completedData, createOrganisation, createWebhook } from '../support/fixtures';
 import { parseExposition } from '../support/prometheus';
 import { startReceiver, type Receiver } from '../support/receiver';
@@ -155,6 +156,33 @@ describe('endpoints that hang', () => {
     // Their retries are scheduled already.
     const rows = await getDb().select({ status: deliveries.status, next: deliveries.nextAttemptAt }).from(deliveries).where(inArray(deliveries.id, ids));
     expect(rows.filter((r) => r.status === 'retrying' && r.next !== null)).toHaveLength(ids.length - 1);
+  });
+
+  it("makes a slowed-down endpoint's attempts that its pause holds without a job: each recorded as not sent, on schedule", async () => {
+    const org = await createOrganisation();
+    const [webhook] = await hangingWebhooks(org.organisationId, 1);
+    // Slowed down, and paused for longer than this test runs.
+    await getDb()
+      .update(webhooks)
+      .set({ slowedSince: new Date(), slowedReason: 'timeout', probeUntil: new Date(Date.now() + 120_000) })
+      .where(eq(webhooks.id, webhook!.id));
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) ids.push(...(await publish(org)));
+    // Each runs through its whole schedule (an attempt and two retries), all held back.
+    await waitFor(
+      async () => (await getDb().select({ status: deliveries.status }).from(deliveries).where(inArray(deliveries.id, ids))).every((d) => d.status === 'failed'),
+      'every delivery to fail after its last retry',
+      20_000,
+      100,
+    );
+    const attempts = await getDb().select().from(deliveryAttempts).where(inArray(deliveryAttempts.deliveryId, ids)).orderBy(asc(deliveryAttempts.startedAt));
+    expect(attempts).toHaveLength(ids.length * 3);
+    expect(attempts.every((a) => a.error?.startsWith('Not sent: endpoint timed out') && a.requestSignatures === null)).toBe(true);
+    expect(receiver.requests.filter((r) => r.path === webhook!.path)).toHaveLength(0);
+    // Never a job: parked until due, then recorded by the release.
+    expect(await jobsFor(ids)).toBe(0);
+    const parked = await getDb().execute<{ n: number }>(sql`select count(*)::int as n from parked_attempts where delivery_id = any(${sql.param(ids)}::text[])`);
+    expect(parked[0]!.n).toBe(0);
   });
 
   it('a slowed-down endpoint that answers again is back at full speed within a minute', async () => {

@@ -1,10 +1,12 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDb, getDb } from '@/db/client';
-import { webhooks } from '@/db/schema';
+import { deliveries, deliveryAttempts, webhooks } from '@/db/schema';
+import type { DeliveryContext } from '@/lib/webhooks/deliver/attempt';
 import { claimProbes, MAX_PAUSE_MS, moveWaitingJobs, PROBE_PAUSE_MS, SLOW_AFTER_FAILURES, trackSlowdown, type SentOutcome } from '@/lib/webhooks/deliver/slowdown';
 import { closePublisher, getPublisher } from '@/lib/webhooks/queue/boss';
-import { SLOWED_PRIORITY, SLOWED_TIER } from '@/lib/webhooks/queue/enqueue';
+import { releaseDueAttempts } from '@/lib/webhooks/deliver/release';
+import { scheduleRetries, SLOWED_PRIORITY, SLOWED_TIER } from '@/lib/webhooks/queue/enqueue';
 import { publishEvent } from '@/lib/webhooks/publish/publish';
 import { completedData, createOrganisation, createWebhook, UNREACHABLE_LOOPBACK } from '../support/fixtures';
 
@@ -24,6 +26,29 @@ async function aWebhook() {
   const org = await createOrganisation();
   return (await createWebhook(org.organisationId, { url: UNREACHABLE_LOOPBACK })).id;
 }
+
+/** The attempt numbers parked for these deliveries (queue/parked.ts). */
+async function parkedOf(deliveryIds: string[]): Promise<number[]> {
+  const rows = await getDb().execute<{ attempt: number }>(sql`select attempt from parked_attempts where delivery_id = any(${sql.param(deliveryIds)}::text[])`);
+  return rows.map((r) => r.attempt);
+}
+
+/** The attempt numbers the waiting jobs of these deliveries make. */
+async function jobAttemptsOf(deliveryIds: string[]): Promise<number[]> {
+  const rows = await getDb().execute<{ attempt: number }>(
+    sql`select coalesce((data->>'attempt')::int, 1) as attempt from pgboss.job where state in ('created', 'retry') and data->'deliveryIds' ?| ${sql.param(deliveryIds)}::text[]`,
+  );
+  return rows.map((r) => r.attempt);
+}
+
+async function publishTo(org: { organisationId: string; projectId: string }): Promise<string[]> {
+  const published = await publishEvent({ organisationId: org.organisationId, projectId: org.projectId, type: 'workflow.completed', data: completedData });
+  if (!published.ok) throw new Error('publish failed');
+  return published.deliveryIds;
+}
+
+/** Releasing parked attempts as the worker does, with retries a minute apart. */
+const ctx: DeliveryContext = { timeoutMs: 10_000, allowPrivate: true, encryptionKey: process.env.KAZINEX_ENCRYPTION_KEY ?? '', retrySchedule: [60, 60] };
 
 /** The priority and group tier of the waiting delivery jobs of these deliveries. */
 async function prioritiesOf(deliveryIds: string[]): Promise<string[]> {
@@ -107,22 +132,60 @@ describe('endpoint slow-down', () => {
     expect(await claimProbes([slowed], 10_000)).toEqual(new Set());
   });
 
-  it("moves an endpoint's waiting jobs behind everyone else's when it slows down, queues its new ones there, and brings them back when it answers", async () => {
+  it("parks an endpoint's waiting jobs and new attempts when it slows down, records those its pause holds as not sent, and queues the rest in the slowed-down tier", async () => {
     const org = await createOrganisation();
     const id = (await createWebhook(org.organisationId, { url: UNREACHABLE_LOOPBACK, events: ['workflow.completed'] })).id;
-    const publish = async () => {
-      const published = await publishEvent({ organisationId: org.organisationId, projectId: org.projectId, type: 'workflow.completed', data: completedData });
-      if (!published.ok) throw new Error('publish failed');
-      return published.deliveryIds;
-    };
-    const waiting = await publish();
-    const slowed = `${SLOWED_PRIORITY} ${SLOWED_TIER}`;
+    const waiting = await publishTo(org);
     expect(await prioritiesOf(waiting)).toEqual(['0 default']);
     await record([outcome(id, { timedOut: true, status: null, completedAt: new Date() })]);
-    expect(await prioritiesOf(waiting)).toEqual([slowed]);
-    const later = await publish();
-    expect(await prioritiesOf(later)).toEqual([slowed]);
+    // Out of the queue: parked, with the attempt its job was to make.
+    expect(await prioritiesOf(waiting)).toEqual([]);
+    expect(await parkedOf(waiting)).toEqual([1]);
+    const later = await publishTo(org);
+    const both = [...waiting, ...later];
+    expect(await prioritiesOf(later)).toEqual([]);
+    expect(await parkedOf(later)).toEqual([1]);
+
+    // The pause after the time-out holds the endpoint: both are recorded as not sent, never queued, and their retries parked.
+    expect(await releaseDueAttempts(ctx, 10_000)).toMatchObject({ held: expect.any(Number) });
+    expect(await prioritiesOf(both)).toEqual([]);
+    expect(await parkedOf(both)).toEqual([2, 2]);
+    const attempts = await getDb().select().from(deliveryAttempts).where(inArray(deliveryAttempts.deliveryId, both));
+    expect(attempts.map((a) => [a.attemptNumber, a.requestSignatures, a.error?.startsWith('Not sent: endpoint timed out')])).toEqual([
+      [1, null, true],
+      [1, null, true],
+    ]);
+    const rows = await getDb().select({ status: deliveries.status, next: deliveries.nextAttemptAt }).from(deliveries).where(inArray(deliveries.id, both));
+    expect(rows.every((r) => r.status === 'retrying' && r.next!.getTime() > Date.now() + 30_000)).toBe(true);
+
+    // Once the retries are due and the pause is over: one job for both, in the slowed-down tier, making attempt 2.
+    await getDb().execute(sql`update parked_attempts set due_at = now() where delivery_id = any(${sql.param(both)}::text[])`);
+    await getDb().update(webhooks).set({ probeUntil: null }).where(eq(webhooks.id, id));
+    await releaseDueAttempts(ctx, 10_000);
+    expect(await parkedOf(both)).toEqual([]);
+    expect(await prioritiesOf(both)).toEqual([`${SLOWED_PRIORITY} ${SLOWED_TIER}`]);
+    expect(await jobAttemptsOf(both)).toEqual([2]);
+
+    // It answers again: the job comes back to everyone's tier.
     await record([outcome(id, { success: true, status: 200, completedAt: new Date() })]);
-    expect(await prioritiesOf([...waiting, ...later])).toEqual(['0 default', '0 default']);
+    expect(await prioritiesOf(both)).toEqual(['0 default']);
+  });
+
+  it('keeps a parked attempt until it falls due, and queues it in the tier its endpoint is in by then', async () => {
+    const org = await createOrganisation();
+    const id = (await createWebhook(org.organisationId, { url: UNREACHABLE_LOOPBACK, events: ['workflow.completed'] })).id;
+    await record([outcome(id, { timedOut: true, status: null, completedAt: new Date() })]);
+    const deliveryIds = await publishTo(org);
+    await getDb().execute(sql`update parked_attempts set due_at = now() + interval '1 minute' where delivery_id = any(${sql.param(deliveryIds)}::text[])`);
+    await releaseDueAttempts(ctx, 10_000);
+    expect(await parkedOf(deliveryIds)).toEqual([1]);
+    expect(await prioritiesOf(deliveryIds)).toEqual([]);
+
+    await getDb().execute(sql`update parked_attempts set due_at = now() where delivery_id = any(${sql.param(deliveryIds)}::text[])`);
+    await record([outcome(id, { success: true, status: 200, completedAt: new Date() })]);
+    await releaseDueAttempts(ctx, 10_000);
+    expect(await parkedOf(deliveryIds)).toEqual([]);
+    expect(await prioritiesOf(deliveryIds)).toEqual(['0 default']);
+    expect(await jobAttemptsOf(deliveryIds)).toEqual([1]);
   });
 });

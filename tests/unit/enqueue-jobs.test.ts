@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DELIVERIES_PER_JOB } from '@/lib/webhooks/core/delivery-job';
-import { SLOWED_PRIORITY, toJobs, toRetryJobs, type DeliveryToEnqueue, type ScheduledRetry } from '@/lib/webhooks/queue/enqueue';
+import { SLOWED_PRIORITY, SLOWED_TIER, toJobs, type DeliveryToEnqueue } from '@/lib/webhooks/queue/enqueue';
 
 const delivery = (n: number, webhookId: string, trigger: DeliveryToEnqueue['trigger'] = 'automatic'): DeliveryToEnqueue => ({
   deliveryId: `dlv_${n}`,
@@ -28,28 +28,16 @@ describe('toJobs', () => {
   it('makes no job for no deliveries', () => {
     expect(toJobs([])).toEqual([]);
   });
-});
 
-describe('toRetryJobs', () => {
-  const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s));
-  const retry = (n: number, webhookId: string, attempt: number, second: number, slowed = false): ScheduledRetry => ({ deliveryId: `dlv_${n}`, webhookId, attempt, startAfter: at(second), slowed });
-
-  it('gives each retry of an answering endpoint its own job at its own time', () => {
-    expect(toRetryJobs([retry(1, 'wh_a', 2, 5), retry(2, 'wh_a', 2, 6)])).toEqual([
-      { data: { deliveryIds: ['dlv_1'], trigger: 'automatic', attempt: 2 }, group: { id: 'wh_a' }, startAfter: at(5) },
-      { data: { deliveryIds: ['dlv_2'], trigger: 'automatic', attempt: 2 }, group: { id: 'wh_a' }, startAfter: at(6) },
+  it('keeps the attempts released from parking apart by attempt number, each job carrying its own', () => {
+    const released = (n: number, attempt: number, webhookId = 'wh_dead'): DeliveryToEnqueue => ({ ...delivery(n, webhookId), attempt, slowed: true });
+    const jobs = toJobs([released(1, 2), released(2, 3), released(3, 2), released(4, 2, 'wh_other')]);
+    expect(jobs.map((j) => [j.group.id, j.data.attempt, j.data.deliveryIds])).toEqual([
+      ['wh_dead', 2, ['dlv_1', 'dlv_3']],
+      ['wh_dead', 3, ['dlv_2']],
+      ['wh_other', 2, ['dlv_4']],
     ]);
-  });
-
-  it('shares jobs among the retries of a slowed-down endpoint with the same attempt number, due at the latest of their times', () => {
-    const many = Array.from({ length: DELIVERIES_PER_JOB + 1 }, (_, i) => retry(i, 'wh_dead', 3, 10 + (i % 3), true));
-    const jobs = toRetryJobs([...many, retry(100, 'wh_dead', 2, 4, true), retry(101, 'wh_other', 3, 9, true)]);
-    expect(jobs.map((j) => [j.group.id, j.data.attempt, j.data.deliveryIds.length, j.startAfter, j.priority])).toEqual([
-      ['wh_dead', 3, DELIVERIES_PER_JOB, at(12), SLOWED_PRIORITY],
-      ['wh_dead', 3, 1, at(11), SLOWED_PRIORITY],
-      ['wh_dead', 2, 1, at(4), SLOWED_PRIORITY],
-      ['wh_other', 3, 1, at(9), SLOWED_PRIORITY],
-    ]);
-    expect(new Set(jobs.flatMap((j) => j.data.deliveryIds)).size).toBe(DELIVERIES_PER_JOB + 3);
+    expect(jobs.every((j) => j.priority === SLOWED_PRIORITY && j.group.tier === SLOWED_TIER)).toBe(true);
   });
 });
+

@@ -2,7 +2,8 @@ import { sql } from 'drizzle-orm';
 import { getDb, runPrepared, type Transaction } from '@/db/client';
 import { recordset } from '@/db/json-rows';
 import type { SlowReason } from '@/lib/webhooks/core/slowdown';
-import { retierWaitingJobs, type DeliveryRequest } from '@/lib/webhooks/queue/enqueue';
+import { restoreWaitingJobs, type DeliveryRequest } from '@/lib/webhooks/queue/enqueue';
+import { parkWaitingJobs } from '@/lib/webhooks/queue/parked';
 import type { LoadedDelivery } from './load';
 
 /*
@@ -141,15 +142,16 @@ export type SlowdownChanges = { started: readonly string[]; ended: readonly stri
 export const NO_CHANGES: SlowdownChanges = { started: [], ended: [] };
 
 /**
- * After the recording transaction: what already waits for these endpoints moves behind everyone
- * else when they slow down, and back when they answer. Its own transaction, so a burst of
- * time-outs does not hold the recorders while thousands of waiting jobs move; if it never runs
- * (the worker died), those jobs only keep their old place in the fetch.
+ * After the recording transaction: the jobs already waiting for endpoints that slowed down are
+ * parked (queue/parked.ts), and those of endpoints that answer again come back to everyone's tier.
+ * Its own transaction, so a burst of time-outs does not hold the recorders while thousands of
+ * waiting jobs move; if it never runs (the worker died), those jobs only keep their place in the
+ * fetch, and are held back there all the same.
  */
 export async function moveWaitingJobs(changes: SlowdownChanges): Promise<void> {
   if (changes.started.length === 0 && changes.ended.length === 0) return;
   await getDb().transaction(async (tx) => {
-    await retierWaitingJobs(tx, changes.started, true);
-    await retierWaitingJobs(tx, changes.ended, false);
+    await parkWaitingJobs(tx, changes.started);
+    await restoreWaitingJobs(tx, changes.ended);
   });
 }

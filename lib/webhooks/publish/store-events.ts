@@ -23,7 +23,7 @@ export type NewDelivery = {
   trigger: AttemptTrigger;
   /** `skipped`: stored for a webhook disabled by failure tracking, with no job until it is replayed. */
   status?: 'pending' | 'skipped';
-  /** The webhook's endpoint is slowed down: its job waits behind everyone else's. */
+  /** The webhook's endpoint is slowed down: its first attempt is parked, not queued (queue/parked.ts). */
   slowed?: boolean;
 };
 

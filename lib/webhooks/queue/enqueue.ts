@@ -3,6 +3,7 @@ import { runPrepared, type Transaction } from '@/db/client';
 import type { AttemptTrigger } from '@/db/schema';
 import { DELIVERIES_PER_JOB } from '@/lib/webhooks/core/delivery-job';
 import { getPublisher, inTransaction, JOBS_CHANNEL, QUEUES, type QueueName } from './boss';
+import { parkAttempts } from './parked';
 
 /**
  * A delivery job: up to DELIVERIES_PER_JOB deliveries to one webhook (core/delivery-job.ts); the
@@ -22,8 +23,11 @@ export type DeliveryJobData = {
 /** One attempt the worker is asked to make. */
 export type DeliveryRequest = { deliveryId: string; trigger: AttemptTrigger; attempt?: number };
 
-/** `slowed`: the webhook's endpoint is slowed down, so its job waits behind everyone else's (SLOWED_PRIORITY). */
-export type DeliveryToEnqueue = Omit<DeliveryRequest, 'attempt'> & { webhookId: string; slowed?: boolean };
+/**
+ * `slowed`: the webhook's endpoint is slowed down, so an automatic attempt is parked rather than
+ * queued (parked.ts). `attempt`: for automatic attempts, the one the job makes (1 when absent).
+ */
+export type DeliveryToEnqueue = DeliveryRequest & { webhookId: string; slowed?: boolean };
 
 /**
  * pg-boss fetches higher priorities first. Jobs of slowed-down endpoints (deliver/slowdown.ts) are
@@ -44,12 +48,14 @@ type JobToInsert = { data: DeliveryJobData; group: { id: string; tier?: string }
 
 const slowedJob = (job: JobToInsert): JobToInsert => ({ ...job, group: { ...job.group, tier: SLOWED_TIER }, priority: SLOWED_PRIORITY });
 
-
-/** Groups deliveries by webhook and trigger into jobs; the group id is the webhook, for per-webhook concurrency. */
+/**
+ * Groups deliveries by webhook, trigger and attempt number into jobs of up to DELIVERIES_PER_JOB;
+ * the group id is the webhook, for per-webhook concurrency.
+ */
 export function toJobs(deliveries: readonly DeliveryToEnqueue[]): JobToInsert[] {
   const byWebhook = new Map<string, DeliveryToEnqueue[]>();
   for (const d of deliveries) {
-    const key = `${d.trigger}\n${d.webhookId}`;
+    const key = `${d.trigger}\n${d.attempt ?? 1}\n${d.webhookId}`;
     const list = byWebhook.get(key);
     if (list) list.push(d);
     else byWebhook.set(key, [d]);
@@ -58,7 +64,9 @@ export function toJobs(deliveries: readonly DeliveryToEnqueue[]): JobToInsert[] 
   for (const list of byWebhook.values()) {
     for (let i = 0; i < list.length; i += DELIVERIES_PER_JOB) {
       const chunk = list.slice(i, i + DELIVERIES_PER_JOB);
-      const job: JobToInsert = { data: { deliveryIds: chunk.map((d) => d.deliveryId), trigger: chunk[0]!.trigger }, group: { id: chunk[0]!.webhookId } };
+      const { trigger, attempt, webhookId } = chunk[0]!;
+      const data: DeliveryJobData = { deliveryIds: chunk.map((d) => d.deliveryId), trigger, ...(attempt === undefined ? {} : { attempt }) };
+      const job: JobToInsert = { data, group: { id: webhookId } };
       jobs.push(chunk.some((d) => d.slowed) ? slowedJob(job) : job);
     }
   }
@@ -66,7 +74,7 @@ export function toJobs(deliveries: readonly DeliveryToEnqueue[]): JobToInsert[] 
 }
 
 /** Wakes the worker at the commit: one NOTIFY per queue that gained jobs it can start now. */
-async function notifyWorker(tx: Transaction, queues: readonly QueueName[]): Promise<void> {
+export async function notifyWorker(tx: Transaction, queues: readonly QueueName[]): Promise<void> {
   await runPrepared(tx, sql`select pg_notify(${JOBS_CHANNEL}, q) from unnest(${sql.param([...queues])}::text[]) as q`);
 }
 
@@ -74,8 +82,15 @@ async function notifyWorker(tx: Transaction, queues: readonly QueueName[]): Prom
  * Inserts delivery jobs through the caller's transaction, so they exist exactly when the deliveries
  * they point at commit. Automatic deliveries use the bulk queue; tests and manual retries the
  * interactive one, unless `bulk` (a mass re-send must not queue ahead of an admin's test event).
+ * Automatic attempts of slowed-down endpoints are parked instead, due now (parked.ts).
  */
-export async function enqueueDeliveries(tx: Transaction, deliveries: readonly DeliveryToEnqueue[], { bulk = false } = {}): Promise<void> {
+export async function enqueueDeliveries(tx: Transaction, toEnqueue: readonly DeliveryToEnqueue[], { bulk = false } = {}): Promise<void> {
+  const parks = (d: DeliveryToEnqueue) => !bulk && d.trigger === 'automatic' && d.slowed === true;
+  await parkAttempts(
+    tx,
+    toEnqueue.filter(parks).map((d) => ({ deliveryId: d.deliveryId, webhookId: d.webhookId, attempt: d.attempt ?? 1 })),
+  );
+  const deliveries = toEnqueue.filter((d) => !parks(d));
   if (deliveries.length === 0) return;
   const boss = await getPublisher();
   const db = inTransaction(tx);
@@ -96,54 +111,37 @@ export async function enqueueDeliveries(tx: Transaction, deliveries: readonly De
 /** An automatic retry of one delivery, due at `startAfter` (jittered); `slowed`: its endpoint is slowed down. */
 export type ScheduledRetry = { deliveryId: string; webhookId: string; attempt: number; startAfter: Date; slowed?: boolean };
 
-type RetryJob = JobToInsert & { startAfter: Date };
-
 /**
- * One job per retry, since each has its own jittered due time; but the retries of a slowed-down
- * endpoint (mostly recorded as not sent, a burst at a time) share jobs of up to DELIVERIES_PER_JOB
- * per webhook and attempt number, due at the latest of their times, so a dead endpoint's backlog
- * costs the queue a job per batch rather than one per delivery.
+ * Schedules retries in the transaction that records the failed attempts: a job each, due at its
+ * `startAfter`; a slowed-down endpoint's are parked until then instead (parked.ts), since most of
+ * them will be recorded as not sent, a burst at a time.
  */
-export function toRetryJobs(retries: readonly ScheduledRetry[]): RetryJob[] {
-  const jobs: RetryJob[] = [];
-  const shared = new Map<string, RetryJob>();
-  for (const r of retries) {
-    const data: DeliveryJobData = { deliveryIds: [r.deliveryId], trigger: 'automatic', attempt: r.attempt };
-    if (!r.slowed) {
-      jobs.push({ data, group: { id: r.webhookId }, startAfter: r.startAfter });
-      continue;
-    }
-    const key = `${r.webhookId}\n${r.attempt}`;
-    const open = shared.get(key);
-    if (open && open.data.deliveryIds.length < DELIVERIES_PER_JOB) {
-      open.data.deliveryIds.push(r.deliveryId);
-      if (r.startAfter > open.startAfter) open.startAfter = r.startAfter;
-      continue;
-    }
-    const job: RetryJob = { ...slowedJob({ data, group: { id: r.webhookId } }), startAfter: r.startAfter };
-    shared.set(key, job);
-    jobs.push(job);
-  }
-  return jobs;
-}
-
-/** Inserts retry jobs due at their `startAfter`, in the transaction that records the failed attempts. */
 export async function scheduleRetries(tx: Transaction, retries: readonly ScheduledRetry[]): Promise<void> {
-  if (retries.length === 0) return;
+  const parked = retries.filter((r) => r.slowed);
+  await parkAttempts(
+    tx,
+    parked.map((r) => ({ deliveryId: r.deliveryId, webhookId: r.webhookId, attempt: r.attempt, dueAt: r.startAfter })),
+  );
+  const queued = parked.length === 0 ? retries : retries.filter((r) => !r.slowed);
+  if (queued.length === 0) return;
   const boss = await getPublisher();
-  await boss.insert(QUEUES.deliveries, toRetryJobs(retries), { db: inTransaction(tx) });
+  await boss.insert(
+    QUEUES.deliveries,
+    queued.map((r) => ({ data: { deliveryIds: [r.deliveryId], trigger: 'automatic', attempt: r.attempt }, group: { id: r.webhookId }, startAfter: r.startAfter })),
+    { db: inTransaction(tx) },
+  );
   // A retry due at once (a replay resuming its schedule) should not wait for the worker's next poll.
-  if (retries.some((r) => r.startAfter.getTime() <= Date.now())) await notifyWorker(tx, [QUEUES.deliveries]);
+  if (queued.some((r) => r.startAfter.getTime() <= Date.now())) await notifyWorker(tx, [QUEUES.deliveries]);
 }
 
 /**
- * When an endpoint is slowed down, the jobs of its webhook already waiting move behind everyone
- * else's, into the slowed-down tier; when it answers again, they come back. pg-boss has no call
- * for this, so it is one statement on its job table.
+ * When a slowed-down endpoint answers again, the jobs already made for it come back from the
+ * slowed-down tier to everyone's. pg-boss has no call for this, so it is one statement on its job
+ * table. (When it slows down, its waiting jobs are parked instead: `parkWaitingJobs`.)
  */
-export async function retierWaitingJobs(tx: Transaction, webhookIds: readonly string[], slowed: boolean): Promise<void> {
+export async function restoreWaitingJobs(tx: Transaction, webhookIds: readonly string[]): Promise<void> {
   if (webhookIds.length === 0) return;
   await runPrepared(tx, sql`
-    update pgboss.job set priority = ${slowed ? SLOWED_PRIORITY : 0}, group_tier = ${slowed ? SLOWED_TIER : null}
+    update pgboss.job set priority = 0, group_tier = null
     where name = ${QUEUES.deliveries} and group_id = any(${sql.param([...webhookIds])}::text[]) and state in ('created', 'retry')`);
 }

@@ -1,0 +1,55 @@
+import { sql } from 'drizzle-orm';
+import { runPrepared, type Transaction } from '@/db/client';
+import { insertRows } from '@/db/json-rows';
+import { parkedAttempts } from '@/db/schema';
+import { QUEUES } from './boss';
+
+/*
+ * Parked attempts: the automatic attempts of slowed-down endpoints wait in `parked_attempts`, not
+ * as pg-boss jobs, until they fall due.
+ *
+ * A dead endpoint subscribed to busy event types gets an attempt per event and a retry per failed
+ * attempt, nearly all of them held back and recorded as not sent (deliver/slowdown.ts). As jobs,
+ * each would cost an insert, a fetch and a completion on pg-boss's job table and its many indexes,
+ * beside every healthy delivery's job. Parked, it costs a row in a narrow table; the worker turns
+ * the due ones into jobs of up to DELIVERIES_PER_JOB per webhook (`releaseDueAttempts`, enqueue.ts), so a
+ * slowed-down endpoint's attempts reach the queue a batch at a time.
+ *
+ * Nothing is lost: an attempt is parked in the transaction that creates its delivery or records
+ * the attempt before it, and leaves the table in the transaction that inserts its job.
+ */
+
+/** `dueAt`: when absent, now by the database's clock, which the release reads. */
+export type ParkedAttempt = { deliveryId: string; webhookId: string; attempt: number; dueAt?: Date };
+
+/** Parks automatic attempts in the caller's transaction. A delivery parks one attempt, its next. */
+export async function parkAttempts(tx: Transaction, attempts: readonly ParkedAttempt[]): Promise<void> {
+  if (attempts.length === 0) return;
+  await runPrepared(tx, sql`${insertRows(parkedAttempts, attempts)}
+    on conflict (delivery_id) do update set attempt = excluded.attempt, due_at = excluded.due_at
+    where excluded.attempt > parked_attempts.attempt`);
+}
+
+/**
+ * When endpoints slow down, the automatic jobs already waiting for them leave the queue and are
+ * parked, each delivery at its job's due time. Deleting a job row costs pg-boss's table far less
+ * than moving it (an update writes every index again). Jobs being run are left alone; manual and
+ * test jobs always stay queued.
+ */
+export async function parkWaitingJobs(tx: Transaction, webhookIds: readonly string[]): Promise<void> {
+  if (webhookIds.length === 0) return;
+  await runPrepared(tx, sql`
+    with moved as (
+      delete from pgboss.job
+      where name = ${QUEUES.deliveries} and group_id = any(${sql.param([...webhookIds])}::text[])
+        and state in ('created', 'retry') and data->>'trigger' = 'automatic'
+      returning data, group_id, start_after
+    )
+    insert into parked_attempts (delivery_id, webhook_id, attempt, due_at)
+    select d.id, m.group_id, coalesce((m.data->>'attempt')::int, 1), m.start_after
+    from moved m
+    cross join lateral jsonb_array_elements_text(m.data->'deliveryIds') as j(id)
+    join deliveries d on d.id = j.id
+    on conflict (delivery_id) do update set attempt = excluded.attempt, due_at = excluded.due_at
+    where excluded.attempt > parked_attempts.attempt`);
+}

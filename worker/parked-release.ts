@@ -1,0 +1,77 @@
+import { componentLog, describeError } from '@/lib/observability/log';
+import type { DeliveryContext } from '@/lib/webhooks/deliver/attempt';
+import { releaseDueAttempts } from '@/lib/webhooks/deliver/release';
+import { moveWaitingJobs } from '@/lib/webhooks/deliver/slowdown';
+
+const logger = componentLog('worker');
+
+/** Parked attempts turned into jobs by one transaction at most: a bounded statement, whatever the backlog. */
+const RELEASE_BATCH = 1_000;
+/** How often to look for parked attempts that fell due, when the last look found fewer than a batch. */
+const RELEASE_POLL_MS = 250;
+
+/**
+ * Releases the parked attempts of slowed-down endpoints (queue/parked.ts, deliver/release.ts) as
+ * they fall due: a batch per transaction while whole batches are due, then a look every
+ * RELEASE_POLL_MS, so a parked attempt is made a fraction of a second after its time.
+ */
+export class ParkedRelease {
+  readonly #ctx: DeliveryContext;
+  #stopping = false;
+  #loop: Promise<void> | null = null;
+  #wake: (() => void) | null = null;
+  /** Why the last release failed; null while it works. */
+  #error: string | null = null;
+
+  constructor(ctx: DeliveryContext) {
+    this.#ctx = ctx;
+  }
+
+  start(): void {
+    this.#loop ??= this.#run();
+  }
+
+  health(): { ok: true } | { ok: false; reason: string } {
+    if (this.#error !== null) return { ok: false, reason: 'releasing parked attempts fails' };
+    return { ok: true };
+  }
+
+  /** Resolves once the release under way, if any, has committed or rolled back. */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    this.#wake?.();
+    await this.#loop;
+  }
+
+  async #run(): Promise<void> {
+    while (!this.#stopping) {
+      let released = 0;
+      try {
+        const done = await releaseDueAttempts(this.#ctx, RELEASE_BATCH);
+        released = done.released;
+        await moveWaitingJobs(done.changes);
+        if (this.#error !== null) logger.info('releasing parked attempts works again');
+        this.#error = null;
+      } catch (err) {
+        if (this.#error === null) logger.error({ error: describeError(err) }, 'releasing parked attempts failed; trying again');
+        this.#error = describeError(err);
+      }
+      if (released < RELEASE_BATCH) await this.#sleep(RELEASE_POLL_MS);
+    }
+  }
+
+  #sleep(ms: number): Promise<void> {
+    if (this.#stopping) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.#wake = null;
+        resolve();
+      }, ms);
+      this.#wake = () => {
+        clearTimeout(timer);
+        this.#wake = null;
+        resolve();
+      };
+    });
+  }
+}
