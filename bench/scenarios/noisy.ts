@@ -76,22 +76,37 @@ async function phase(receiver: BenchReceiver, tenant: Tenant, healthyIds: readon
 }
 
 /**
+ * Parked attempts leave `parked_attempts` when their job is made, and their due time with them: the
+ * benchmark database keeps a copy of each as it goes, to measure lateness against.
+ */
+async function keepParkedDueTimes(): Promise<void> {
+  await getDb().transaction(async (tx) => {
+    await tx.execute(sql`create table if not exists bench_parked_due (delivery_id text not null, attempt int not null, due_at timestamptz not null)`);
+    await tx.execute(sql`create or replace function bench_keep_parked() returns trigger language plpgsql as $$
+      begin insert into bench_parked_due select delivery_id, attempt, due_at from released; return null; end $$`);
+    await tx.execute(sql`drop trigger if exists bench_keep_parked on parked_attempts`);
+    await tx.execute(sql`create trigger bench_keep_parked after delete on parked_attempts referencing old table as released for each statement execute function bench_keep_parked()`);
+  });
+}
+
+/**
  * How late each recorded attempt of the hanging webhooks was: its start against when it was due
- * (its delivery's creation, at the publish, for a first attempt; its retry job's due time for the
- * others, the latest of a shared job's). Reported for all
- * of them, and for those that fell due once their endpoint was slowed down: until its first time-out,
- * nothing tells a hanging endpoint from a slow one, and its jobs wait for its cap.
+ * (its delivery's creation, at the publish, for a first attempt; for a retry, its parked due time,
+ * or its job's due time when it was never parked). Reported for all of them, and for those that
+ * fell due once their endpoint was slowed down: until its first time-out, nothing tells a hanging
+ * endpoint from a slow one, and its jobs wait for its cap.
  */
 async function lateness(webhookIds: readonly string[]): Promise<{ attempts: number; sent: number; worstMs: number; p99Ms: number; worstSlowedMs: number; byKind: string }> {
   const rows = await runPrepared<{ late_ms: number; sent: boolean; slowed: boolean; attempt: number }>(
     getDb(),
     sql`
-      with due as (
-        select d.id as delivery_id, (j.data->>'attempt')::int as attempt, min(greatest(j.start_after, j.created_on)) as due
+      with due_times as (
+        select d.id as delivery_id, (j.data->>'attempt')::int as attempt, greatest(j.start_after, j.created_on) as due
         from pgboss.job j cross join lateral jsonb_array_elements_text(j.data->'deliveryIds') as d(id)
         where j.name = ${QUEUES.deliveries} and j.data->'attempt' is not null
-        group by 1, 2
-      )
+        union all
+        select delivery_id, attempt, due_at from bench_parked_due where attempt > 1
+      ), due as (select delivery_id, attempt, min(due) as due from due_times group by 1, 2)
       select extract(epoch from (a.started_at - coalesce(due.due, dl.created_at))) * 1000 as late_ms, a.request_signatures is not null as sent, a.attempt_number as attempt,
              coalesce(coalesce(due.due, dl.created_at) >= w.slowed_since, false) as slowed
       from delivery_attempts a
@@ -127,6 +142,7 @@ export async function noisyNeighbours(receiver: BenchReceiver, databaseUrl: stri
   const hangingIds = await addWebhooks(healthy.organisationId, hangingUrls, { label: 'Dead endpoint', active: false });
   const db = getDb();
 
+  await keepParkedDueTimes();
   const worker = await startWorker(databaseUrl);
   try {
     const without = await phase(receiver, healthy, healthy.webhookIds, 0);
