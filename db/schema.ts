@@ -261,9 +261,10 @@ export const deliveries = pgTable(
 /**
  * Automatic attempts of slowed-down endpoints waiting for their time, without a job. A dead
  * endpoint's deliveries wait here instead of in pg-boss's job table (where each would cost an
- * insert, a fetch and a completion across its indexes); the worker turns those that are due into
- * jobs of up to DELIVERIES_PER_JOB (lib/webhooks/queue/parked.ts). A delivery is here exactly when
- * its next automatic attempt has no job yet.
+ * insert, a fetch and a completion across its indexes); the worker records those that fall due
+ * while the endpoint's probe or pause holds it as not sent, and turns the others into jobs
+ * (lib/webhooks/queue/parked.ts, lib/webhooks/deliver/release.ts). A delivery is here exactly
+ * when its next automatic attempt has no job yet.
  */
 export const parkedAttempts = pgTable(
   'parked_attempts',

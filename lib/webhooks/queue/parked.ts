@@ -11,12 +11,13 @@ import { QUEUES } from './boss';
  * A dead endpoint subscribed to busy event types gets an attempt per event and a retry per failed
  * attempt, nearly all of them held back and recorded as not sent (deliver/slowdown.ts). As jobs,
  * each would cost an insert, a fetch and a completion on pg-boss's job table and its many indexes,
- * beside every healthy delivery's job. Parked, it costs a row in a narrow table; the worker turns
- * the due ones into jobs of up to DELIVERIES_PER_JOB per webhook (`releaseDueAttempts`, enqueue.ts), so a
- * slowed-down endpoint's attempts reach the queue a batch at a time.
+ * beside every healthy delivery's job. Parked, it costs a row in a narrow table. The worker
+ * releases them as they fall due (deliver/release.ts): those the endpoint's probe or pause holds
+ * are recorded as not sent without ever becoming a job, the others become jobs of up to
+ * DELIVERIES_PER_JOB per webhook.
  *
  * Nothing is lost: an attempt is parked in the transaction that creates its delivery or records
- * the attempt before it, and leaves the table in the transaction that inserts its job.
+ * the attempt before it, and leaves the table in the transaction that records it or inserts its job.
  */
 
 /** `dueAt`: when absent, now by the database's clock, which the release reads. */
