@@ -167,6 +167,11 @@ export class DeliveryPump {
   #loop: Promise<void> | null = null;
   /** Waiting jobs being moved for slow-downs that started or ended, one move at a time. */
   #moving: Promise<void> = Promise.resolve();
+  #movesRunning = false;
+  /** Slow-down changes not yet moved, by webhook. */
+  readonly #toMove = new Map<string, 'started' | 'ended'>();
+  /** Webhooks that slowed down and whose waiting jobs are not parked yet: the answering lane skips them. */
+  readonly #parking = new Set<string>();
   /** Why the last fetch failed; null while fetching works. */
   #fetchError: string | null = null;
 
@@ -259,6 +264,7 @@ export class DeliveryPump {
         jobs = await this.#boss.fetch(queue, {
           batchSize: wanted,
           ...lane.priorities,
+          ...(lane.name === 'answering' && this.#parking.size > 0 ? { ignoreGroups: [...this.#parking] } : {}),
           groupConcurrency: { default: perWebhook, tiers: { [SLOWED_TIER]: SLOWED_TIER_LIMIT } },
         });
       } catch (err) {
@@ -421,12 +427,37 @@ export class DeliveryPump {
     }
   }
 
-  /** Moves the waiting jobs of endpoints whose slow-down started or ended, after the recorder moved on. */
+  /**
+   * Moves the waiting jobs of endpoints whose slow-down started or ended, after the recorder moved
+   * on. Changes that arrive while a move runs are gathered into the next one (the latest change of a
+   * webhook wins): a wave of time-outs starts many slow-downs a batch at a time, and each move reads
+   * the whole queue of waiting jobs. Until its jobs have moved, a webhook that slowed down is left
+   * out of the answering lane's fetch, which would otherwise take its jobs only to hold them back.
+   */
   #move(changes: SlowdownChanges): void {
-    if (changes.started.length === 0 && changes.ended.length === 0) return;
-    this.#moving = this.#moving.then(() =>
-      moveWaitingJobs(changes).catch((err: unknown) => logger.warn({ queue: this.#options.queue, error: describeFailure(err) }, 'moving waiting jobs for a slow-down failed; they keep their place in the fetch')),
-    );
+    for (const id of changes.started) {
+      this.#toMove.set(id, 'started');
+      this.#parking.add(id);
+    }
+    for (const id of changes.ended) {
+      this.#toMove.set(id, 'ended');
+      this.#parking.delete(id);
+    }
+    if (this.#toMove.size === 0 || this.#movesRunning) return;
+    this.#movesRunning = true;
+    this.#moving = (async () => {
+      while (this.#toMove.size > 0) {
+        const batch = [...this.#toMove];
+        this.#toMove.clear();
+        const started = batch.flatMap(([id, change]) => (change === 'started' ? [id] : []));
+        const ended = batch.flatMap(([id, change]) => (change === 'ended' ? [id] : []));
+        await moveWaitingJobs({ started, ended }).catch((err: unknown) =>
+          logger.warn({ queue: this.#options.queue, error: describeFailure(err) }, 'moving waiting jobs for a slow-down failed; they keep their place in the fetch'),
+        );
+        for (const id of started) if (!this.#toMove.has(id)) this.#parking.delete(id);
+      }
+      this.#movesRunning = false;
+    })();
   }
 
   async #settle(batch: Finished[], failure: { err: unknown } | null): Promise<void> {
