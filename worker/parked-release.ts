@@ -9,11 +9,18 @@ const logger = componentLog('worker');
 const RELEASE_BATCH = 1_000;
 /** How often to look for parked attempts that fell due, when the last look found fewer than a batch. */
 const RELEASE_POLL_MS = 250;
+/**
+ * After a whole batch, the release rests as long as the batch took: a backlog (a wave of
+ * time-outs parks thousands of waiting jobs at once) is worked through at half a database
+ * connection's pace, not at the full pace of the machine, which answering endpoints' deliveries share.
+ */
+const RELEASE_REST_RATIO = 1;
 
 /**
  * Releases the parked attempts of slowed-down endpoints (queue/parked.ts, deliver/release.ts) as
- * they fall due: a batch per transaction while whole batches are due, then a look every
- * RELEASE_POLL_MS, so a parked attempt is made a fraction of a second after its time.
+ * they fall due: a batch per transaction, a rest after each whole one, and a look every
+ * RELEASE_POLL_MS once less than a batch is due, so a parked attempt is made a fraction of a
+ * second after its time unless a backlog is being worked through.
  */
 export class ParkedRelease {
   readonly #ctx: DeliveryContext;
@@ -46,6 +53,7 @@ export class ParkedRelease {
   async #run(): Promise<void> {
     while (!this.#stopping) {
       let released = 0;
+      const started = performance.now();
       try {
         const done = await releaseDueAttempts(this.#ctx, RELEASE_BATCH);
         released = done.released;
@@ -56,7 +64,7 @@ export class ParkedRelease {
         if (this.#error === null) logger.error({ error: describeError(err) }, 'releasing parked attempts failed; trying again');
         this.#error = describeError(err);
       }
-      if (released < RELEASE_BATCH) await this.#sleep(RELEASE_POLL_MS);
+      await this.#sleep(released < RELEASE_BATCH ? RELEASE_POLL_MS : (performance.now() - started) * RELEASE_REST_RATIO);
     }
   }
 
