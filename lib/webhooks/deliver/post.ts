@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
+import { OriginSlots } from './origin-slots';
 import { AddressRefusedError, pinnedLookup } from './pinned-lookup';
 import { describeRequestError, isStaleSocketError } from './request-errors';
 import { bareHost, isBlockedAddress, type Resolver } from '@/lib/webhooks/core/url-guard';
@@ -40,13 +41,18 @@ export type PostResult = {
 };
 
 // Keep-alive pools per origin; LIFO reuse lets surplus idle sockets expire instead of going stale.
-const agentOptions = { keepAlive: true, maxSockets: 256, maxFreeSockets: 256, scheduling: 'lifo' as const };
+// The agent never queues a request: the cap per origin is `originSlots`'.
+const agentOptions = { keepAlive: true, maxFreeSockets: 256, scheduling: 'lifo' as const };
 const httpAgent = new http.Agent(agentOptions);
 const httpsAgent = new https.Agent(agentOptions);
 
+/** Requests in flight to one origin at most, from this process. */
+export const MAX_REQUESTS_PER_ORIGIN = 256;
+const originSlots = new OriginSlots(MAX_REQUESTS_PER_ORIGIN);
+
 type Phase = 'queued' | 'connect' | 'response' | 'body';
 const PHASE_TEXT: Record<Phase, string> = {
-  // Requests beyond maxSockets to one origin wait in the agent; that wait counts against the limit too.
+  // Requests beyond MAX_REQUESTS_PER_ORIGIN to one origin wait their turn; that wait counts against the limit too.
   queued: 'waiting for a free connection to the endpoint',
   connect: 'while connecting to the endpoint',
   response: 'waiting for the response',
@@ -84,12 +90,14 @@ export function postWebhook(req: PostRequest): Promise<PostResult> {
     let phase: Phase = 'queued';
     let settled = false;
     let current: http.ClientRequest | undefined;
+    let leaveOrigin: (() => void) | undefined;
     let response: { status: number; headers: Record<string, string>; chunks: Buffer[] } | undefined;
 
     const finish = (outcome: Pick<PostResult, 'success' | 'error'> & { truncated?: boolean; timedOut?: boolean }) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      leaveOrigin?.();
       resolve({
         success: outcome.success,
         status: response?.status ?? null,
@@ -176,6 +184,8 @@ export function postWebhook(req: PostRequest): Promise<PostResult> {
       finish({ success: false, error: describeRequestError(new AddressRefusedError(host, host), host) });
       return;
     }
-    send(true);
+    leaveOrigin = originSlots.enter(`${req.url.protocol}//${host}:${req.url.port}`, () => send(true));
+    // Refused before connecting (send failed at once): the slot is not kept.
+    if (settled) leaveOrigin();
   });
 }
