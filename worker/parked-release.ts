@@ -1,11 +1,11 @@
 import { componentLog, describeError } from '@/lib/observability/log';
 import type { DeliveryContext } from '@/lib/webhooks/deliver/attempt';
 import { releaseDueAttempts } from '@/lib/webhooks/deliver/release';
-import { moveWaitingJobs } from '@/lib/webhooks/deliver/slowdown';
+import { moveWaitingJobs, type SlowdownChanges } from '@/lib/webhooks/deliver/slowdown';
 
 const logger = componentLog('worker');
 
-/** Parked attempts turned into jobs by one transaction at most: a bounded statement, whatever the backlog. */
+/** Parked attempts released by one transaction at most: a bounded statement, whatever the backlog. */
 const RELEASE_BATCH = 1_000;
 /** How often to look for parked attempts that fell due, when the last look found fewer than a batch. */
 const RELEASE_POLL_MS = 250;
@@ -53,17 +53,19 @@ export class ParkedRelease {
   async #run(): Promise<void> {
     while (!this.#stopping) {
       let released = 0;
+      let moves: SlowdownChanges | null = null;
       const started = performance.now();
       try {
         const done = await releaseDueAttempts(this.#ctx, RELEASE_BATCH);
         released = done.released;
-        await moveWaitingJobs(done.changes);
+        moves = done.changes;
         if (this.#error !== null) logger.info('releasing parked attempts works again');
         this.#error = null;
       } catch (err) {
         if (this.#error === null) logger.error({ error: describeError(err) }, 'releasing parked attempts failed; trying again');
         this.#error = describeError(err);
       }
+      if (moves) await moveWaitingJobs(moves).catch((err: unknown) => logger.warn({ error: describeError(err) }, 'moving waiting jobs for a slow-down failed; they keep their place in the fetch'));
       await this.#sleep(released < RELEASE_BATCH ? RELEASE_POLL_MS : (performance.now() - started) * RELEASE_REST_RATIO);
     }
   }
