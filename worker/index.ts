@@ -12,6 +12,7 @@ import { pruneDeliveryLog } from '@/lib/webhooks/deliver/prune';
 import { createHealthServer, listenHealthServer } from './health-server';
 import { ParkedRelease } from './parked-release';
 import { DeliveryPump } from './pump';
+import { SlowdownMoves } from './slowdown-moves';
 
 const logger = componentLog('worker');
 
@@ -46,6 +47,7 @@ async function main() {
     encryptionKey: config.KAZINEX_ENCRYPTION_KEY,
     retrySchedule: config.WEBHOOKS_RETRY_SCHEDULE,
   };
+  const moves = new SlowdownMoves();
   const pumps = [
     new DeliveryPump(boss, {
       queue: QUEUES.deliveries,
@@ -53,13 +55,14 @@ async function main() {
       maxRequests: config.WEBHOOKS_WORKER_REQUESTS,
       perWebhook: config.WEBHOOKS_WEBHOOK_CONCURRENCY,
       slowedLane: true,
+      moves,
       // A retry falls due without a NOTIFY (it is sent when the retry is scheduled): look often.
       pollMs: 1_000,
       ctx,
     }),
     // Send Test Event and Retry have their own pump, woken by NOTIFY, so an admin's click is
     // answered in milliseconds even behind a backlog; one job per webhook at a time.
-    new DeliveryPump(boss, { queue: QUEUES.interactive, fetchSize: 20, maxRequests: 1_000, perWebhook: 1, pollMs: 1_000, ctx }),
+    new DeliveryPump(boss, { queue: QUEUES.interactive, fetchSize: 20, maxRequests: 1_000, perWebhook: 1, pollMs: 1_000, ctx, moves }),
   ];
   const unlisten = await listen(
     JOBS_CHANNEL,
@@ -68,7 +71,7 @@ async function main() {
   );
   for (const pump of pumps) pump.start();
   // Slowed-down endpoints' attempts wait parked, out of the queue, until they fall due.
-  const release = new ParkedRelease(ctx);
+  const release = new ParkedRelease(ctx, moves);
   release.start();
   await boss.schedule(RETENTION_QUEUE, RETENTION_CRON, null, { tz: 'UTC' });
   await boss.work(RETENTION_QUEUE, { pollingIntervalSeconds: 60 }, async () => {

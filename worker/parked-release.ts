@@ -1,7 +1,7 @@
 import { componentLog, describeError } from '@/lib/observability/log';
 import type { DeliveryContext } from '@/lib/webhooks/deliver/attempt';
 import { releaseDueAttempts } from '@/lib/webhooks/deliver/release';
-import { moveWaitingJobs, type SlowdownChanges } from '@/lib/webhooks/deliver/slowdown';
+import type { SlowdownMoves } from './slowdown-moves';
 
 const logger = componentLog('worker');
 
@@ -24,14 +24,16 @@ const RELEASE_REST_RATIO = 1;
  */
 export class ParkedRelease {
   readonly #ctx: DeliveryContext;
+  readonly #moves: SlowdownMoves;
   #stopping = false;
   #loop: Promise<void> | null = null;
   #wake: (() => void) | null = null;
   /** Why the last release failed; null while it works. */
   #error: string | null = null;
 
-  constructor(ctx: DeliveryContext) {
+  constructor(ctx: DeliveryContext, moves: SlowdownMoves) {
     this.#ctx = ctx;
+    this.#moves = moves;
   }
 
   start(): void {
@@ -53,19 +55,17 @@ export class ParkedRelease {
   async #run(): Promise<void> {
     while (!this.#stopping) {
       let released = 0;
-      let moves: SlowdownChanges | null = null;
       const started = performance.now();
       try {
         const done = await releaseDueAttempts(this.#ctx, RELEASE_BATCH);
         released = done.released;
-        moves = done.changes;
+        this.#moves.add(done.changes);
         if (this.#error !== null) logger.info('releasing parked attempts works again');
         this.#error = null;
       } catch (err) {
         if (this.#error === null) logger.error({ error: describeError(err) }, 'releasing parked attempts failed; trying again');
         this.#error = describeError(err);
       }
-      if (moves) await moveWaitingJobs(moves).catch((err: unknown) => logger.warn({ error: describeError(err) }, 'moving waiting jobs for a slow-down failed; they keep their place in the fetch'));
       await this.#sleep(released < RELEASE_BATCH ? RELEASE_POLL_MS : (performance.now() - started) * RELEASE_REST_RATIO);
     }
   }

@@ -1,59 +1,21 @@
 import type { Job, PgBoss } from 'pg-boss';
-import { z } from 'zod';
-import { attemptTriggerEnum } from '@/db/schema';
 import { componentLog, describeError, newErrorId } from '@/lib/observability/log';
 import { countAttempts } from '@/lib/observability/metrics';
 import { makeAttempts, type DeliveryContext } from '@/lib/webhooks/deliver/attempt';
 import { AutomaticAttemptsInFlight, planAttempts, type AttemptPlan } from '@/lib/webhooks/deliver/fence';
 import { loadDeliveries } from '@/lib/webhooks/deliver/load';
 import { recordAttemptsIn, recordingTransaction, type AttemptRecord } from '@/lib/webhooks/deliver/record';
-import { heldBack, moveWaitingJobs, NO_CHANGES, type Holds, type SlowdownChanges } from '@/lib/webhooks/deliver/slowdown';
+import { heldBack, NO_CHANGES, type Holds, type SlowdownChanges } from '@/lib/webhooks/deliver/slowdown';
 import { DELIVERIES_PER_JOB } from '@/lib/webhooks/core/delivery-job';
 import { inTransaction, type QueueName } from '@/lib/webhooks/queue/boss';
 import { SLOWED_PRIORITY, SLOWED_TIER, SLOWED_TIER_LIMIT, type DeliveryRequest } from '@/lib/webhooks/queue/enqueue';
+import { logAttempts, requestsOf } from './job-data';
+import type { SlowdownMoves } from './slowdown-moves';
 
 const logger = componentLog('worker');
 
-const jobDataSchema = z.object({
-  deliveryIds: z.array(z.string().min(1)),
-  trigger: z.enum(attemptTriggerEnum.enumValues),
-  attempt: z.number().int().min(1).optional(),
-});
-
-/** The attempts a job asks for; a job that is not a delivery job asks for none (and is completed). */
-function requestsOf(job: Job<unknown>): DeliveryRequest[] {
-  const parsed = jobDataSchema.safeParse(job.data);
-  if (!parsed.success) {
-    logger.error({ jobId: job.id }, 'ignoring a job whose data is not a delivery job');
-    return [];
-  }
-  const { trigger, attempt } = parsed.data;
-  return parsed.data.deliveryIds.map((deliveryId) => ({ deliveryId, trigger, attempt }));
-}
-
 /** The database's own message, not drizzle's wrapper: that one repeats the query parameters (request bodies) into the log. */
 const describeFailure = describeError;
-
-/** Logs what a job's attempts came to: a line per failed attempt (ids, status, error; never the URL or a body). */
-function logAttempts(job: Job<unknown>, records: readonly AttemptRecord[]): void {
-  for (const r of records) {
-    const fields = {
-      jobId: job.id,
-      organisationId: r.organisationId,
-      webhookId: r.webhookId,
-      deliveryId: r.deliveryId,
-      attemptId: r.id,
-      trigger: r.trigger,
-      eventType: r.eventType,
-      responseStatus: r.responseStatus ?? null,
-      durationMs: r.durationMs,
-    };
-    if (r.success) logger.debug(fields, 'delivery attempt succeeded');
-    // Held back by a slow-down: expected while an endpoint is down, and counted in the metrics.
-    else if (r.request.held) logger.debug({ ...fields, error: r.error ?? null }, 'delivery attempt not sent');
-    else logger.info({ ...fields, error: r.error ?? null, nextAttemptAt: r.nextAttemptAt?.toISOString() ?? null }, 'delivery attempt failed');
-  }
-}
 
 export type PumpOptions = {
   queue: QueueName;
@@ -69,6 +31,8 @@ export type PumpOptions = {
   slowedLane?: boolean;
   /** Jobs of one webhook (a job's group) in flight at once, across every worker. */
   perWebhook: number;
+  /** Where the waiting jobs of slow-downs this pump records go, shared by the worker's pumps. */
+  moves: SlowdownMoves;
   /** How long an idle pump waits for a NOTIFY before it looks again (retries fall due without one). */
   pollMs: number;
   ctx: DeliveryContext;
@@ -165,13 +129,6 @@ export class DeliveryPump {
   #stopping = false;
   #drained: (() => void) | null = null;
   #loop: Promise<void> | null = null;
-  /** Waiting jobs being moved for slow-downs that started or ended, one move at a time. */
-  #moving: Promise<void> = Promise.resolve();
-  #movesRunning = false;
-  /** Slow-down changes not yet moved, by webhook. */
-  readonly #toMove = new Map<string, 'started' | 'ended'>();
-  /** Webhooks that slowed down and whose waiting jobs are not parked yet: the answering lane skips them. */
-  readonly #parking = new Set<string>();
   /** Why the last fetch failed; null while fetching works. */
   #fetchError: string | null = null;
 
@@ -230,7 +187,7 @@ export class DeliveryPump {
     this.wake();
     await this.#loop;
     if (this.#inFlight > 0) await new Promise<void>((resolve) => (this.#drained = resolve));
-    await this.#moving;
+    await this.#options.moves.settled();
   }
 
   #sleep(lane: Lane, ms: number): Promise<void> {
@@ -264,7 +221,7 @@ export class DeliveryPump {
         jobs = await this.#boss.fetch(queue, {
           batchSize: wanted,
           ...lane.priorities,
-          ...(lane.name === 'answering' && this.#parking.size > 0 ? { ignoreGroups: [...this.#parking] } : {}),
+          ...(lane.name === 'answering' && this.#options.moves.parking.size > 0 ? { ignoreGroups: [...this.#options.moves.parking] } : {}),
           groupConcurrency: { default: perWebhook, tiers: { [SLOWED_TIER]: SLOWED_TIER_LIMIT } },
         });
       } catch (err) {
@@ -419,45 +376,12 @@ export class DeliveryPump {
         );
         return ending.length - (completed as { affected: number }).affected;
       });
-      this.#move(changes);
+      this.#options.moves.add(changes);
       if (missed > 0) logger.warn({ queue: this.#options.queue, missed, jobs: ending.length }, 'jobs expired before their attempts were recorded; pg-boss had already handed them on');
       return null;
     } catch (err) {
       return { err };
     }
-  }
-
-  /**
-   * Moves the waiting jobs of endpoints whose slow-down started or ended, after the recorder moved
-   * on. Changes that arrive while a move runs are gathered into the next one (the latest change of a
-   * webhook wins): a wave of time-outs starts many slow-downs a batch at a time, and each move reads
-   * the whole queue of waiting jobs. Until its jobs have moved, a webhook that slowed down is left
-   * out of the answering lane's fetch, which would otherwise take its jobs only to hold them back.
-   */
-  #move(changes: SlowdownChanges): void {
-    for (const id of changes.started) {
-      this.#toMove.set(id, 'started');
-      this.#parking.add(id);
-    }
-    for (const id of changes.ended) {
-      this.#toMove.set(id, 'ended');
-      this.#parking.delete(id);
-    }
-    if (this.#toMove.size === 0 || this.#movesRunning) return;
-    this.#movesRunning = true;
-    this.#moving = (async () => {
-      while (this.#toMove.size > 0) {
-        const batch = [...this.#toMove];
-        this.#toMove.clear();
-        const started = batch.flatMap(([id, change]) => (change === 'started' ? [id] : []));
-        const ended = batch.flatMap(([id, change]) => (change === 'ended' ? [id] : []));
-        await moveWaitingJobs({ started, ended }).catch((err: unknown) =>
-          logger.warn({ queue: this.#options.queue, error: describeFailure(err) }, 'moving waiting jobs for a slow-down failed; they keep their place in the fetch'),
-        );
-        for (const id of started) if (!this.#toMove.has(id)) this.#parking.delete(id);
-      }
-      this.#movesRunning = false;
-    })();
   }
 
   async #settle(batch: Finished[], failure: { err: unknown } | null): Promise<void> {

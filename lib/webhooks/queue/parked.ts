@@ -23,12 +23,14 @@ import { QUEUES } from './boss';
 /** `dueAt`: when absent, now by the database's clock, which the release reads. */
 export type ParkedAttempt = { deliveryId: string; webhookId: string; attempt: number; dueAt?: Date };
 
-/** Parks automatic attempts in the caller's transaction. A delivery parks one attempt, its next. */
+/** A delivery parks one attempt, its next: a later attempt number replaces an earlier one. */
+const KEEP_LATER_ATTEMPT = sql`on conflict (delivery_id) do update set attempt = excluded.attempt, due_at = excluded.due_at
+    where excluded.attempt > parked_attempts.attempt`;
+
+/** Parks automatic attempts in the caller's transaction. */
 export async function parkAttempts(tx: Transaction, attempts: readonly ParkedAttempt[]): Promise<void> {
   if (attempts.length === 0) return;
-  await runPrepared(tx, sql`${insertRows(parkedAttempts, attempts)}
-    on conflict (delivery_id) do update set attempt = excluded.attempt, due_at = excluded.due_at
-    where excluded.attempt > parked_attempts.attempt`);
+  await runPrepared(tx, sql`${insertRows(parkedAttempts, attempts)} ${KEEP_LATER_ATTEMPT}`);
 }
 
 /**
@@ -51,6 +53,5 @@ export async function parkWaitingJobs(tx: Transaction, webhookIds: readonly stri
     from moved m
     cross join lateral jsonb_array_elements_text(m.data->'deliveryIds') as j(id)
     join deliveries d on d.id = j.id
-    on conflict (delivery_id) do update set attempt = excluded.attempt, due_at = excluded.due_at
-    where excluded.attempt > parked_attempts.attempt`);
+    ${KEEP_LATER_ATTEMPT}`);
 }
