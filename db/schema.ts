@@ -137,6 +137,12 @@ export const webhooks = pgTable(
     slowedReason: text('slowed_reason', { enum: ['timeout', 'rate_limited', 'failing'] }),
     /** While slowed: until when the one request in flight (or the pause after it) holds the endpoint. */
     probeUntil: timestamp('probe_until', { withTimezone: true }),
+    /**
+     * Set while the endpoint is lagging (deliver/lagging.ts): a request to it has been in flight for
+     * longer than LAG_AFTER_MS, and it has not answered quickly since. Its new jobs wait below
+     * everyone else's in the fetch.
+     */
+    laggingSince: timestamp('lagging_since', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

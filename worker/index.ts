@@ -12,6 +12,7 @@ import { pruneDeliveryLog } from '@/lib/webhooks/deliver/prune';
 import { createHealthServer, listenHealthServer } from './health-server';
 import { ParkedRelease } from './parked-release';
 import { DeliveryPump } from './pump';
+import { LaggingWatch } from './lagging-watch';
 import { SlowdownMoves } from './slowdown-moves';
 
 const logger = componentLog('worker');
@@ -48,6 +49,7 @@ async function main() {
     retrySchedule: config.WEBHOOKS_RETRY_SCHEDULE,
   };
   const moves = new SlowdownMoves();
+  const lagging = new LaggingWatch();
   const pumps = [
     new DeliveryPump(boss, {
       queue: QUEUES.deliveries,
@@ -56,13 +58,14 @@ async function main() {
       perWebhook: config.WEBHOOKS_WEBHOOK_CONCURRENCY,
       slowedLane: true,
       moves,
+      lagging,
       // A retry falls due without a NOTIFY (it is sent when the retry is scheduled): look often.
       pollMs: 1_000,
       ctx,
     }),
     // Send Test Event and Retry have their own pump, woken by NOTIFY, so an admin's click is
     // answered in milliseconds even behind a backlog; one job per webhook at a time.
-    new DeliveryPump(boss, { queue: QUEUES.interactive, fetchSize: 20, maxRequests: 1_000, perWebhook: 1, pollMs: 1_000, ctx, moves }),
+    new DeliveryPump(boss, { queue: QUEUES.interactive, fetchSize: 20, maxRequests: 1_000, perWebhook: 1, pollMs: 1_000, ctx, moves, lagging }),
   ];
   const unlisten = await listen(
     JOBS_CHANNEL,
@@ -117,6 +120,8 @@ async function main() {
     ]);
     clearTimeout(timer);
     if (!drained) logger.error({ limitMs }, 'attempts still unrecorded; stopping anyway (their jobs run again once they expire)');
+    lagging.stop();
+    await lagging.settled();
     await boss.stop({ graceful: true, timeout: CLOSE_GRACE_MS }).catch((err: unknown) => logger.error({ error: describeError(err) }, 'stopping pg-boss failed'));
     await closeDb().catch(() => {});
     health.close();

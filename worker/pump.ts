@@ -10,6 +10,7 @@ import { DELIVERIES_PER_JOB } from '@/lib/webhooks/core/delivery-job';
 import { inTransaction, type QueueName } from '@/lib/webhooks/queue/boss';
 import { SLOWED_PRIORITY, SLOWED_TIER, SLOWED_TIER_LIMIT, type DeliveryRequest } from '@/lib/webhooks/queue/enqueue';
 import { logAttempts, requestsOf } from './job-data';
+import type { LaggingWatch } from './lagging-watch';
 import type { SlowdownMoves } from './slowdown-moves';
 
 const logger = componentLog('worker');
@@ -24,15 +25,17 @@ export type PumpOptions = {
   /** Requests (a job's deliveries) in flight in this process at once. */
   maxRequests: number;
   /**
-   * Fetch and record the jobs of slowed-down endpoints (SLOWED_PRIORITY) in a lane of their own,
-   * with its own budget, so their backlog never takes the budget, the fetch or the recorders
-   * that answering endpoints' jobs need.
+   * Fetch and record the jobs of slowed-down and lagging endpoints (SLOWED_PRIORITY) in a lane of
+   * their own, with its own budget, so their backlog never takes the budget, the fetch or the
+   * recorders that answering endpoints' jobs need.
    */
   slowedLane?: boolean;
   /** Jobs of one webhook (a job's group) in flight at once, across every worker. */
   perWebhook: number;
   /** Where the waiting jobs of slow-downs this pump records go, shared by the worker's pumps. */
   moves: SlowdownMoves;
+  /** Marks endpoints lagging while their requests are still out, shared by the worker's pumps. */
+  lagging: LaggingWatch;
   /** How long an idle pump waits for a NOTIFY before it looks again (retries fall due without one). */
   pollMs: number;
   ctx: DeliveryContext;
@@ -41,7 +44,7 @@ export type PumpOptions = {
 /**
  * A stream of jobs with its own fetch loop and request budget. The answering lane fetches jobs of
  * priority 0 and up, the slowed lane those of slowed-down endpoints (their attempts mostly held
- * back: cheap to make, but as costly as any to record).
+ * back: cheap to make, but as costly as any to record) and of lagging ones (sent, at their cap).
  */
 class Lane {
   readonly name: 'answering' | 'slowed' | 'all';
@@ -98,8 +101,11 @@ const RECORD_MAX_JOBS_SLOWED = 256;
 const RECORD_MAX_ATTEMPTS = 1_000;
 const RECORD_MAX_BYTES = 8 * 1024 * 1024;
 
-/** The slowed lane's share of the request budget: its requests are mostly held back, never sent. */
-const SLOWED_LANE_SHARE = 4;
+/**
+ * The slowed lane's share of the request budget: its requests are mostly held back, never sent, or
+ * wait on lagging endpoints (a socket each).
+ */
+const SLOWED_LANE_SHARE = 2;
 
 const sizeOf = (f: Finished) => f.records.reduce((n, r) => n + (r.responseBody?.length ?? 0) + 1024, 0);
 
@@ -289,13 +295,18 @@ export class DeliveryPump {
     for (const { job, plan, automatic } of plans) {
       const early = (held: AttemptRecord[]) =>
         this.#finish({ job, lane, records: held, skipped: [], automatic: held.flatMap((r) => (r.automaticAttempt === null ? [] : [r.deliveryId])), early: automatic });
+      const sentTo = new Set(plan.send.filter((s) => !holds.held.has(s.delivery.id)).map((s) => s.delivery.webhookId));
+      const untrack = [...sentTo].map((webhookId) => this.#options.lagging.track(webhookId));
+      const ended = () => untrack.forEach((done) => done());
       makeAttempts(plan, this.#options.ctx, holds, early).then(
         (records) => {
+          ended();
           countAttempts(records.map((r) => ({ success: r.success, trigger: r.trigger, durationMs: r.durationMs ?? 0 })));
           logAttempts(job, records);
           this.#finish({ job, lane, records, skipped: plan.skipped, automatic });
         },
         (err: unknown) => {
+          ended();
           this.#automatic.release(automatic);
           void this.#giveBack(lane, [job], err);
         },

@@ -65,6 +65,7 @@ const outcome = (webhookId: string, over: Partial<SentOutcome> = {}): SentOutcom
   timedOut: false,
   status: 503,
   retryAfterMs: null,
+  durationMs: 40,
   completedAt: at,
   ...over,
 });

@@ -39,5 +39,18 @@ describe('toJobs', () => {
     ]);
     expect(jobs.every((j) => j.priority === SLOWED_PRIORITY && j.group.tier === SLOWED_TIER)).toBe(true);
   });
+
+  it("puts a lagging endpoint's jobs below everyone's at its usual cap, and a slowed-down one's in the slowed tier", () => {
+    const jobs = toJobs([
+      { ...delivery(1, 'wh_lagging'), lagging: true },
+      delivery(2, 'wh_fine'),
+      { ...delivery(3, 'wh_dead'), slowed: true, lagging: true },
+    ]);
+    expect(jobs.map((j) => [j.group.id, j.priority ?? 0, j.group.tier ?? 'default'])).toEqual([
+      ['wh_lagging', SLOWED_PRIORITY, 'default'],
+      ['wh_fine', 0, 'default'],
+      ['wh_dead', SLOWED_PRIORITY, SLOWED_TIER],
+    ]);
+  });
 });
 

@@ -14,6 +14,7 @@ const delivery = (id: string, over: Partial<LoadedDelivery> = {}): LoadedDeliver
   url: 'https://receiver.example.com',
   secretCiphertext: 'sealed',
   slowed: false,
+  lagging: false,
   slowedReason: null,
   previousSecretCiphertext: null,
   previousSecretExpiresAt: null,

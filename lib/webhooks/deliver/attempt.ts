@@ -57,7 +57,7 @@ const refused = (error: string): PostResult => ({
 });
 
 /** What an attempt held back by a slow-down needs of its delivery: no body, no secret. */
-export type HeldTarget = Pick<LoadedDelivery, 'id' | 'organisationId' | 'webhookId' | 'eventType' | 'url' | 'attemptCount' | 'slowed' | 'slowedReason'>;
+export type HeldTarget = Pick<LoadedDelivery, 'id' | 'organisationId' | 'webhookId' | 'eventType' | 'url' | 'attemptCount' | 'slowed' | 'slowedReason' | 'lagging'>;
 
 /** The record of an attempt that ended with `result`, and the state its delivery moves to. */
 function toRecord(job: DeliveryRequest, delivery: HeldTarget, ctx: DeliveryContext, startedAt: Date, result: PostResult, macs: Buffer | null, request: Pick<AttemptRecord['request'], 'sent' | 'held'>): AttemptRecord {
@@ -101,6 +101,7 @@ function toRecord(job: DeliveryRequest, delivery: HeldTarget, ctx: DeliveryConte
       timedOut: result.timedOut,
       retryAfterMs: result.status === 429 ? parseRetryAfter(result.headers?.['retry-after'], completedAt) : null,
       endpointSlowed: delivery.slowed || result.timedOut || result.status === 429,
+      endpointLagging: delivery.lagging,
     },
   };
 }

@@ -19,6 +19,7 @@ const prepareLoad = (db: Database) =>
       webhookDisabled: sql<boolean>`${webhooks.disabledReason} is not null`,
       slowedReason: webhooks.slowedReason,
       slowed: sql<boolean>`${webhooks.slowedSince} is not null`,
+      lagging: sql<boolean>`${webhooks.laggingSince} is not null`,
     })
     .from(deliveries)
     .innerJoin(events, eq(events.id, deliveries.eventId))

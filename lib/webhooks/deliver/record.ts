@@ -29,6 +29,8 @@ export type RequestOutcome = {
   retryAfterMs: number | null;
   /** The endpoint was slowed down when the attempt began, or this attempt slows it down. */
   endpointSlowed: boolean;
+  /** The endpoint was lagging when the attempt began (lagging.ts). */
+  endpointLagging: boolean;
 };
 
 /** The attempts of one delivery in this batch (more than one only when Retry was pressed twice), oldest first. */
@@ -104,7 +106,7 @@ export async function recordAttemptsIn(tx: Transaction, records: readonly Attemp
       const attemptNumber = count - list.length + i + 1;
       rows.push({ ...attempt, attemptNumber });
       if (nextAttemptAt && i === list.length - 1) {
-        retries.push({ deliveryId, webhookId: attempt.webhookId, attempt: attemptNumber + 1, startAfter: nextAttemptAt, slowed: request.endpointSlowed });
+        retries.push({ deliveryId, webhookId: attempt.webhookId, attempt: attemptNumber + 1, startAfter: nextAttemptAt, slowed: request.endpointSlowed, lagging: request.endpointLagging });
       }
     });
   }
@@ -126,7 +128,15 @@ export async function recordAttemptsIn(tx: Transaction, records: readonly Attemp
     tx,
     recorded
       .filter((r) => r.request.sent)
-      .map((r) => ({ webhookId: r.webhookId, success: r.success, timedOut: r.request.timedOut, status: r.responseStatus ?? null, retryAfterMs: r.request.retryAfterMs, completedAt: r.completedAt })),
+      .map((r) => ({
+        webhookId: r.webhookId,
+        success: r.success,
+        timedOut: r.request.timedOut,
+        status: r.responseStatus ?? null,
+        retryAfterMs: r.request.retryAfterMs,
+        durationMs: r.durationMs ?? null,
+        completedAt: r.completedAt,
+      })),
   );
   await rollUpAttempts(tx, recorded);
   return changes;

@@ -42,7 +42,7 @@ export async function releaseDueAttempts(ctx: DeliveryContext, limit: number): P
       )
       select d.id, d.organisation_id as "organisationId", d.webhook_id as "webhookId", d.event_type as "eventType",
              d.status, d.attempt_count as "attemptCount", r.attempt, w.url, w.slowed_reason as "slowedReason",
-             w.disabled_reason is not null as "webhookDisabled", w.slowed_since is not null as slowed,
+             w.disabled_reason is not null as "webhookDisabled", w.slowed_since is not null as slowed, w.lagging_since is not null as lagging,
              (w.slowed_since is not null and w.probe_until > now()) as "probeHeld"
       from released r
       join deliveries d on d.id = r.delivery_id
@@ -57,7 +57,7 @@ export async function releaseDueAttempts(ctx: DeliveryContext, limit: number): P
       if (verdict === 'skip') skipped.push(row.id);
       if (verdict !== 'send') continue;
       if (row.probeHeld) heldRecords.push(heldAttempt(job, row, ctx));
-      else queued.push({ ...job, webhookId: row.webhookId, slowed: row.slowed });
+      else queued.push({ ...job, webhookId: row.webhookId, slowed: row.slowed, lagging: row.lagging });
     }
     const changes = await recordAttemptsIn(tx, heldRecords, { skipped });
     if (queued.length > 0) {

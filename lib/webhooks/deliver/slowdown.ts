@@ -4,6 +4,7 @@ import { recordset } from '@/db/json-rows';
 import type { SlowReason } from '@/lib/webhooks/core/slowdown';
 import { restoreWaitingJobs, type DeliveryRequest } from '@/lib/webhooks/queue/enqueue';
 import { parkWaitingJobs } from '@/lib/webhooks/queue/parked';
+import { LAG_AFTER_MS } from './lagging';
 import type { LoadedDelivery } from './load';
 
 /*
@@ -94,16 +95,19 @@ export type SentOutcome = {
   status: number | null;
   /** What the endpoint's Retry-After asked for, if anything. */
   retryAfterMs: number | null;
+  /** How long the endpoint took to answer (null when unknown). */
+  durationMs: number | null;
   completedAt: Date;
 };
 
-const CHANGE = { id: 'text', ok: 'boolean', trip: 'text', unreachable: 'boolean', at: 'timestamptz', pauseMs: 'int' } as const;
+const CHANGE = { id: 'text', ok: 'boolean', trip: 'text', unreachable: 'boolean', quick: 'boolean', at: 'timestamptz', pauseMs: 'int' } as const;
 
 /**
  * In the recording transaction, after failure tracking: each webhook's latest sent attempt of the
  * batch moves its slow-down on. A success ends it; a timeout or a 429 starts it (or keeps it); a
  * failure without an HTTP answer starts it once the webhook's consecutive failures reach
- * SLOW_AFTER_FAILURES. Every failure while slowed down keeps it and pauses the next probe.
+ * SLOW_AFTER_FAILURES. Every failure while slowed down keeps it and pauses the next probe. An
+ * HTTP answer within LAG_AFTER_MS ends the endpoint's lagging (lagging.ts).
  * Returns the webhooks whose slow-down started or ended, for `moveWaitingJobs` once this commits.
  */
 export async function trackSlowdown(tx: Transaction, outcomes: readonly SentOutcome[]): Promise<SlowdownChanges> {
@@ -120,6 +124,7 @@ export async function trackSlowdown(tx: Transaction, outcomes: readonly SentOutc
       ok: o.success,
       trip: o.success ? null : o.timedOut ? 'timeout' : o.status === 429 ? 'rate_limited' : null,
       unreachable: !o.success && o.status === null,
+      quick: o.status !== null && o.durationMs !== null && o.durationMs < LAG_AFTER_MS,
       at: o.completedAt,
       pauseMs: o.status === 429 && o.retryAfterMs !== null ? Math.min(MAX_PAUSE_MS, o.retryAfterMs) : PROBE_PAUSE_MS,
     }));
@@ -129,7 +134,8 @@ export async function trackSlowdown(tx: Transaction, outcomes: readonly SentOutc
     update webhooks as w
     set slowed_since = case when v.ok then null when ${slowed} then coalesce(w.slowed_since, v.at) end,
         slowed_reason = case when v.ok then null when ${slowed} then coalesce(v.trip, w.slowed_reason, 'failing') end,
-        probe_until = case when v.ok then null when ${slowed} then v.at + make_interval(secs => v."pauseMs" / 1000.0) end
+        probe_until = case when v.ok then null when ${slowed} then v.at + make_interval(secs => v."pauseMs" / 1000.0) end,
+        lagging_since = case when v.quick then null else w.lagging_since end
     from ${recordset('v', CHANGE, rows)}, before b
     where w.id = v.id and b.id = w.id
     returning w.id, b.slowed_since is null and w.slowed_since is not null as started, b.slowed_since is not null and w.slowed_since is null as ended`);

@@ -90,7 +90,7 @@ async function checkTenancy(tx: Transaction, inputs: readonly PublishInput[], in
   return issues;
 }
 
-type Target = { webhookId: string; disabled: boolean; slowed: boolean };
+type Target = { webhookId: string; disabled: boolean; slowed: boolean; lagging: boolean };
 
 /**
  * Active webhooks subscribed to each (organisation, event type) pair of the batch, in one query;
@@ -104,6 +104,7 @@ async function findTargets(tx: Transaction, events: readonly ValidEvent[]): Prom
       eventType: webhookSubscriptions.eventType,
       disabled: sql<boolean>`${webhooks.disabledReason} is not null`,
       slowed: sql<boolean>`${webhooks.slowedSince} is not null`,
+      lagging: sql<boolean>`${webhooks.laggingSince} is not null`,
     })
     .from(webhooks)
     .innerJoin(webhookSubscriptions, eq(webhookSubscriptions.webhookId, webhooks.id))
@@ -117,7 +118,7 @@ async function findTargets(tx: Transaction, events: readonly ValidEvent[]): Prom
   const targets = new Map<string, Target[]>();
   for (const row of rows) {
     const key = `${row.organisationId}\n${row.eventType}`;
-    const target = { webhookId: row.webhookId, disabled: row.disabled, slowed: row.slowed };
+    const target = { webhookId: row.webhookId, disabled: row.disabled, slowed: row.slowed, lagging: row.lagging };
     const list = targets.get(key);
     if (list) list.push(target);
     else targets.set(key, [target]);
@@ -135,7 +136,7 @@ async function publishIn(tx: Transaction, inputs: readonly PublishInput[], index
   const newDeliveries: NewDelivery[] = [];
   for (const event of events) {
     const deliveryIds: string[] = [];
-    for (const { webhookId, disabled, slowed } of targets.get(`${event.organisationId}\n${event.type}`) ?? []) {
+    for (const { webhookId, disabled, slowed, lagging } of targets.get(`${event.organisationId}\n${event.type}`) ?? []) {
       const id = newId('dlv');
       deliveryIds.push(id);
       newDeliveries.push({
@@ -148,6 +149,7 @@ async function publishIn(tx: Transaction, inputs: readonly PublishInput[], index
         trigger: 'automatic',
         status: disabled ? 'skipped' : 'pending',
         slowed,
+        lagging,
       });
     }
     published.push({ id: event.id, deliveryIds });

@@ -25,6 +25,8 @@ export type NewDelivery = {
   status?: 'pending' | 'skipped';
   /** The webhook's endpoint is slowed down: its first attempt is parked, not queued (queue/parked.ts). */
   slowed?: boolean;
+  /** The webhook's endpoint is lagging: its job waits below everyone else's (deliver/lagging.ts). */
+  lagging?: boolean;
 };
 
 /** Stores events, their deliveries and the delivery jobs in the caller's transaction, in bulk. */
@@ -35,11 +37,11 @@ export async function storeEvents(tx: Transaction, newEvents: readonly NewEvent[
     tx,
     insertRows(
       deliveries,
-      newDeliveries.map(({ trigger: _trigger, slowed: _slowed, ...delivery }) => delivery),
+      newDeliveries.map(({ trigger: _trigger, slowed: _slowed, lagging: _lagging, ...delivery }) => delivery),
     ),
   );
   await enqueueDeliveries(
     tx,
-    newDeliveries.filter((d) => d.status !== 'skipped').map(({ id, webhookId, trigger, slowed }) => ({ deliveryId: id, webhookId, trigger, slowed })),
+    newDeliveries.filter((d) => d.status !== 'skipped').map(({ id, webhookId, trigger, slowed, lagging }) => ({ deliveryId: id, webhookId, trigger, slowed, lagging })),
   );
 }

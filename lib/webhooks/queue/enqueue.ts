@@ -25,14 +25,16 @@ export type DeliveryRequest = { deliveryId: string; trigger: AttemptTrigger; att
 
 /**
  * `slowed`: the webhook's endpoint is slowed down, so an automatic attempt is parked rather than
- * queued (parked.ts). `attempt`: for automatic attempts, the one the job makes (1 when absent).
+ * queued (parked.ts). `lagging`: its endpoint is lagging (deliver/lagging.ts), so the job waits
+ * below everyone else's. `attempt`: for automatic attempts, the one the job makes (1 when absent).
  */
-export type DeliveryToEnqueue = DeliveryRequest & { webhookId: string; slowed?: boolean };
+export type DeliveryToEnqueue = DeliveryRequest & { webhookId: string; slowed?: boolean; lagging?: boolean };
 
 /**
  * pg-boss fetches higher priorities first. Jobs of slowed-down endpoints (deliver/slowdown.ts) are
- * mostly recorded as not sent at once; below everyone else's, a burst of them never delays a
- * healthy webhook's jobs in the fetch. They still run as soon as the fetch has room.
+ * mostly recorded as not sent at once, and those of lagging endpoints (deliver/lagging.ts) wait
+ * for a slot of their webhook; below everyone else's, a backlog of them never delays a healthy
+ * webhook's jobs in the fetch. The worker's slowed lane fetches them with a budget of its own.
  */
 export const SLOWED_PRIORITY = -1;
 
@@ -47,6 +49,8 @@ export const SLOWED_TIER_LIMIT = 100;
 type JobToInsert = { data: DeliveryJobData; group: { id: string; tier?: string }; priority?: number };
 
 const slowedJob = (job: JobToInsert): JobToInsert => ({ ...job, group: { ...job.group, tier: SLOWED_TIER }, priority: SLOWED_PRIORITY });
+/** A lagging endpoint's job: below everyone's, at the webhook's usual cap. */
+const laggingJob = (job: JobToInsert): JobToInsert => ({ ...job, priority: SLOWED_PRIORITY });
 
 /**
  * Groups deliveries by webhook, trigger and attempt number into jobs of up to DELIVERIES_PER_JOB;
@@ -67,7 +71,7 @@ export function toJobs(deliveries: readonly DeliveryToEnqueue[]): JobToInsert[] 
       const { trigger, attempt, webhookId } = chunk[0]!;
       const data: DeliveryJobData = { deliveryIds: chunk.map((d) => d.deliveryId), trigger, ...(attempt === undefined ? {} : { attempt }) };
       const job: JobToInsert = { data, group: { id: webhookId } };
-      jobs.push(chunk.some((d) => d.slowed) ? slowedJob(job) : job);
+      jobs.push(chunk.some((d) => d.slowed) ? slowedJob(job) : chunk.some((d) => d.lagging) ? laggingJob(job) : job);
     }
   }
   return jobs;
@@ -108,8 +112,11 @@ export async function enqueueDeliveries(tx: Transaction, toEnqueue: readonly Del
   await notifyWorker(tx, queues);
 }
 
-/** An automatic retry of one delivery, due at `startAfter` (jittered); `slowed`: its endpoint is slowed down. */
-export type ScheduledRetry = { deliveryId: string; webhookId: string; attempt: number; startAfter: Date; slowed?: boolean };
+/**
+ * An automatic retry of one delivery, due at `startAfter` (jittered); `slowed`: its endpoint is
+ * slowed down; `lagging`: it is lagging (the job waits below everyone else's).
+ */
+export type ScheduledRetry = { deliveryId: string; webhookId: string; attempt: number; startAfter: Date; slowed?: boolean; lagging?: boolean };
 
 /**
  * Schedules retries in the transaction that records the failed attempts: a job each, due at its
@@ -127,7 +134,12 @@ export async function scheduleRetries(tx: Transaction, retries: readonly Schedul
   const boss = await getPublisher();
   await boss.insert(
     QUEUES.deliveries,
-    queued.map((r) => ({ data: { deliveryIds: [r.deliveryId], trigger: 'automatic', attempt: r.attempt }, group: { id: r.webhookId }, startAfter: r.startAfter })),
+    queued.map((r) => ({
+      data: { deliveryIds: [r.deliveryId], trigger: 'automatic', attempt: r.attempt },
+      group: { id: r.webhookId },
+      startAfter: r.startAfter,
+      ...(r.lagging ? { priority: SLOWED_PRIORITY } : {}),
+    })),
     { db: inTransaction(tx) },
   );
   // A retry due at once (a replay resuming its schedule) should not wait for the worker's next poll.
