@@ -76,7 +76,10 @@ class Lane {
  */
 type Finished = {
   job: Job<unknown>;
+  /** The lane that fetched the job, whose budget it takes. */
   lane: Lane;
+  /** The lane whose recorders store it (see `#recordingLane`). */
+  recordIn: Lane;
   records: AttemptRecord[];
   skipped: string[];
   /** Automatic attempts (delivery ids) claimed against re-runs, released once recorded (fence.ts). */
@@ -294,7 +297,15 @@ export class DeliveryPump {
     }
     for (const { job, plan, automatic } of plans) {
       const early = (held: AttemptRecord[]) =>
-        this.#finish({ job, lane, records: held, skipped: [], automatic: held.flatMap((r) => (r.automaticAttempt === null ? [] : [r.deliveryId])), early: automatic });
+        this.#finish({
+          job,
+          lane,
+          recordIn: lane,
+          records: held,
+          skipped: [],
+          automatic: held.flatMap((r) => (r.automaticAttempt === null ? [] : [r.deliveryId])),
+          early: automatic,
+        });
       const sentTo = new Set(plan.send.filter((s) => !holds.held.has(s.delivery.id)).map((s) => s.delivery.webhookId));
       const untrack = [...sentTo].map((webhookId) => this.#options.lagging.track(webhookId));
       const ended = () => untrack.forEach((done) => done());
@@ -303,7 +314,7 @@ export class DeliveryPump {
           ended();
           countAttempts(records.map((r) => ({ success: r.success, trigger: r.trigger, durationMs: r.durationMs ?? 0 })));
           logAttempts(job, records);
-          this.#finish({ job, lane, records, skipped: plan.skipped, automatic });
+          this.#finish({ job, lane, recordIn: this.#recordingLane(lane, records), records, skipped: plan.skipped, automatic });
         },
         (err: unknown) => {
           ended();
@@ -314,8 +325,19 @@ export class DeliveryPump {
     }
   }
 
+  /**
+   * A job whose attempts timed out is recorded by the slowed lane: its endpoint is about to slow
+   * down, and its record locks that webhook's row as the parked release's records of it do. In
+   * the same transaction as answering endpoints' jobs, it would hold their slots until the
+   * release's transaction ends.
+   */
+  #recordingLane(lane: Lane, records: readonly AttemptRecord[]): Lane {
+    if (lane.name !== 'answering' || !records.some((r) => r.request.timedOut)) return lane;
+    return this.#lanes.find((l) => l.name === 'slowed') ?? lane;
+  }
+
   #finish(done: Finished): void {
-    done.lane.finished.push(done);
+    done.recordIn.finished.push(done);
     if (this.#recorders < RECORDERS) void this.#record();
   }
 
@@ -411,19 +433,10 @@ export class DeliveryPump {
       this.#automatic.release(done);
     }
     for (const b of ending) this.#automatic.release(b.automatic.splice(0));
-    if (ending.length === 0) return;
-    const lane = ending[0]!.lane;
-    if (failure) {
-      await this.#giveBack(
-        lane,
-        ending.map((b) => b.job),
-        failure.err,
-      );
-    } else {
-      this.#left(
-        lane,
-        ending.map((b) => b.job),
-      );
+    for (const lane of new Set(ending.map((b) => b.lane))) {
+      const jobs = ending.filter((b) => b.lane === lane).map((b) => b.job);
+      if (failure) await this.#giveBack(lane, jobs, failure.err);
+      else this.#left(lane, jobs);
     }
   }
 

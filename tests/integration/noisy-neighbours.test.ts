@@ -2,7 +2,9 @@ import { asc, eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDb, getDb } from '@/db/client';
 import { deliveries, deliveryAttempts, webhooks } from '@/db/schema';
+import { LAG_AFTER_MS } from '@/lib/webhooks/deliver/lagging';
 import { closePublisher } from '@/lib/webhooks/queue/boss';
+import { SLOWED_PRIORITY } from '@/lib/webhooks/queue/enqueue';
 import { publishEvent, publishEvents } from '@/lib/webhooks/publish/publish';
 import { jobsFor } from '../support/deliveries';
 import { completedData, createOrganisation, createWebhook } from '../support/fixtures';
@@ -27,7 +29,11 @@ const recovered = new Set<string>();
 
 beforeAll(async () => {
   receiver = await startReceiver();
-  receiver.reply((req) => (req.path.startsWith('/hang') && !recovered.has(req.path) ? 'hang' : { status: 200, body: 'ok', delayMs: req.path.startsWith('/hang') ? 300 : 0 }));
+  receiver.reply((req) => {
+    if (req.path.startsWith('/hang') && !recovered.has(req.path)) return 'hang';
+    if (req.path.startsWith('/slow') && !recovered.has(req.path)) return { status: 200, body: 'ok', delayMs: LAG_AFTER_MS + 700 };
+    return { status: 200, body: 'ok', delayMs: req.path.startsWith('/hang') ? 300 : 0 };
+  });
   worker = await startWorker({
     WEBHOOKS_TIMEOUT_MS: String(TIMEOUT_MS),
     WEBHOOKS_RETRY_SCHEDULE: `${RETRY_SECONDS},${RETRY_SECONDS}`,
@@ -87,6 +93,32 @@ describe('endpoints that hang', () => {
     expect(Math.max(...hangingOpenOnArrival)).toBeGreaterThanOrEqual(hanging.length);
     expect(Math.max(...latencies)).toBeLessThan(1_000);
     for (const h of hanging) expect(receiver.mostOpen(h.path)).toBeLessThanOrEqual(PER_WEBHOOK);
+  });
+
+  it('an endpoint slow to answer is marked lagging while its requests are out, gets all its deliveries at its cap, and a quick answer ends the lag', async () => {
+    const org = await createOrganisation();
+    const path = `/slow/${org.organisationId}`;
+    const webhook = await createWebhook(org.organisationId, { url: receiver.url + path, events: ['workflow.completed'] });
+    const laggingSince = async () => (await getDb().select({ since: webhooks.laggingSince }).from(webhooks).where(eq(webhooks.id, webhook.id)))[0]!.since;
+    const statuses = async (ids: string[]) => (await getDb().select({ status: deliveries.status }).from(deliveries).where(inArray(deliveries.id, ids))).map((d) => d.status);
+
+    const first = await publish(org);
+    await waitFor(async () => (await laggingSince()) !== null, 'the endpoint to be marked lagging', LAG_AFTER_MS * 3, 100);
+    // Its request was still out when it was marked.
+    expect(receiver.open(path)).toBe(1);
+    // Published while it lags: queued below everyone's, and all sent, never more than its cap at once.
+    const burst: string[] = [];
+    for (let i = 0; i < PER_WEBHOOK * 2; i++) burst.push(...(await publish(org)));
+    const priorities = await getDb().execute<{ priority: number }>(sql`select distinct priority from pgboss.job where data->'deliveryIds' ?| ${sql.param(burst)}::text[]`);
+    expect(priorities.map((p) => p.priority)).toEqual([SLOWED_PRIORITY]);
+    await waitFor(async () => (await statuses([...first, ...burst])).every((s) => s === 'succeeded'), 'every delivery to succeed', 30_000, 200);
+    expect(receiver.mostOpen(path)).toBe(PER_WEBHOOK);
+    expect(await laggingSince()).not.toBeNull();
+
+    recovered.add(path);
+    const after = await publish(org);
+    await waitFor(async () => (await statuses(after)).every((s) => s === 'succeeded'), 'the quick delivery', 10_000, 100);
+    expect(await laggingSince()).toBeNull();
   });
 
   it('a slowed-down endpoint gets one request at a time, and every scheduled attempt still happens, on time', async () => {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDb, getDb } from '@/db/client';
 import { deliveries, deliveryAttempts, webhooks } from '@/db/schema';
 import type { DeliveryContext } from '@/lib/webhooks/deliver/attempt';
+import { LAG_AFTER_MS, markLagging } from '@/lib/webhooks/deliver/lagging';
 import { claimProbes, MAX_PAUSE_MS, moveWaitingJobs, PROBE_PAUSE_MS, SLOW_AFTER_FAILURES, trackSlowdown, type SentOutcome } from '@/lib/webhooks/deliver/slowdown';
 import { closePublisher, getPublisher } from '@/lib/webhooks/queue/boss';
 import { releaseDueAttempts } from '@/lib/webhooks/deliver/release';
@@ -188,5 +189,34 @@ describe('endpoint slow-down', () => {
     expect(await parkedOf(deliveryIds)).toEqual([]);
     expect(await prioritiesOf(deliveryIds)).toEqual(['0 default']);
     expect(await jobAttemptsOf(deliveryIds)).toEqual([1]);
+  });
+
+  it("puts a lagging endpoint's jobs below everyone's until it answers within the lag limit", async () => {
+    const org = await createOrganisation();
+    const id = (await createWebhook(org.organisationId, { url: UNREACHABLE_LOOPBACK, events: ['workflow.completed'] })).id;
+    const laggingOf = async () => (await getDb().select({ since: webhooks.laggingSince }).from(webhooks).where(eq(webhooks.id, id)))[0]!.since;
+    const before = await publishTo(org);
+    await markLagging([id]);
+    const since = await laggingOf();
+    expect(since).toBeInstanceOf(Date);
+    await markLagging([id]);
+    expect(await laggingOf()).toEqual(since);
+    // Jobs made before it lagged keep their place; new ones wait below everyone's, at the usual cap.
+    expect(await prioritiesOf(before)).toEqual(['0 default']);
+    expect(await prioritiesOf(await publishTo(org))).toEqual([`${SLOWED_PRIORITY} default`]);
+
+    // A slow success ends a slow-down but not the lag: what the release queues still waits below.
+    await record([outcome(id, { timedOut: true, status: null, completedAt: new Date() })]);
+    const parked = await publishTo(org);
+    expect(await parkedOf(parked)).toEqual([1]);
+    await record([outcome(id, { success: true, status: 200, durationMs: LAG_AFTER_MS + 500, completedAt: new Date() })]);
+    expect(await laggingOf()).toEqual(since);
+    await releaseDueAttempts(ctx, 10_000);
+    expect(await prioritiesOf(parked)).toEqual([`${SLOWED_PRIORITY} default`]);
+
+    // Any quick answer, even a 5xx, ends it.
+    await record([outcome(id, { status: 503, durationMs: LAG_AFTER_MS - 1_500, completedAt: new Date() })]);
+    expect(await laggingOf()).toBeNull();
+    expect(await prioritiesOf(await publishTo(org))).toEqual(['0 default']);
   });
 });
