@@ -1,7 +1,7 @@
 import { asc, eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDb, getDb } from '@/db/client';
-import { deliveries, deliveryAttempts, webhooks } from '@/db/schema';
+import { deliveries, deliveryAttempts, webhooks, type DeliveryStatus } from '@/db/schema';
 import { LAG_AFTER_MS } from '@/lib/webhooks/deliver/lagging';
 import { closePublisher } from '@/lib/webhooks/queue/boss';
 import { SLOWED_PRIORITY } from '@/lib/webhooks/queue/enqueue';
@@ -65,6 +65,16 @@ async function hangingWebhooks(organisationId: string, count: number) {
   return made;
 }
 
+/** Waits until every one of these deliveries has `status`. */
+async function waitForStatus(ids: string[], status: DeliveryStatus, what: string, timeoutMs: number, intervalMs: number) {
+  await waitFor(
+    async () => (await getDb().select({ status: deliveries.status }).from(deliveries).where(inArray(deliveries.id, ids))).every((d) => d.status === status),
+    what,
+    timeoutMs,
+    intervalMs,
+  );
+}
+
 const slowedDown = async (ids: string[]) =>
   (await getDb().select({ id: webhooks.id, slowedReason: webhooks.slowedReason }).from(webhooks).where(inArray(webhooks.id, ids))).filter((w) => w.slowedReason !== null);
 
@@ -100,7 +110,6 @@ describe('endpoints that hang', () => {
     const path = `/slow/${org.organisationId}`;
     const webhook = await createWebhook(org.organisationId, { url: receiver.url + path, events: ['workflow.completed'] });
     const laggingSince = async () => (await getDb().select({ since: webhooks.laggingSince }).from(webhooks).where(eq(webhooks.id, webhook.id)))[0]!.since;
-    const statuses = async (ids: string[]) => (await getDb().select({ status: deliveries.status }).from(deliveries).where(inArray(deliveries.id, ids))).map((d) => d.status);
 
     const first = await publish(org);
     await waitFor(async () => (await laggingSince()) !== null, 'the endpoint to be marked lagging', LAG_AFTER_MS * 3, 100);
@@ -109,7 +118,7 @@ describe('endpoints that hang', () => {
     for (let i = 0; i < PER_WEBHOOK * 2; i++) burst.push(...(await publish(org)));
     const priorities = await getDb().execute<{ priority: number }>(sql`select distinct priority from pgboss.job where data->'deliveryIds' ?| ${sql.param(burst)}::text[]`);
     expect(priorities.map((p) => p.priority)).toEqual([SLOWED_PRIORITY]);
-    await waitFor(async () => (await statuses([...first, ...burst])).every((s) => s === 'succeeded'), 'every delivery to succeed', 30_000, 200);
+    await waitForStatus([...first, ...burst], 'succeeded', 'every delivery to succeed', 30_000, 200);
     expect(receiver.mostOpen(path)).toBe(PER_WEBHOOK);
     expect(await laggingSince()).not.toBeNull();
     // It was marked while its first request was still out, once that had waited the lag limit.
@@ -120,7 +129,7 @@ describe('endpoints that hang', () => {
 
     recovered.add(path);
     const after = await publish(org);
-    await waitFor(async () => (await statuses(after)).every((s) => s === 'succeeded'), 'the quick delivery', 10_000, 100);
+    await waitForStatus(after, 'succeeded', 'the quick delivery', 10_000, 100);
     expect(await laggingSince()).toBeNull();
   });
 
@@ -142,12 +151,7 @@ describe('endpoints that hang', () => {
       await sleep(200);
     }
     // Every delivery runs through its whole schedule (an attempt and two retries) and fails.
-    await waitFor(
-      async () => (await getDb().select({ status: deliveries.status }).from(deliveries).where(inArray(deliveries.id, deliveryIds))).every((d) => d.status === 'failed'),
-      'every delivery to fail after its last retry',
-      60_000,
-      200,
-    );
+    await waitForStatus(deliveryIds, 'failed', 'every delivery to fail after its last retry', 60_000, 200);
     for (const h of hanging) expect(receiver.mostOpen(h.path)).toBeLessThanOrEqual(1);
 
     const attempts = await getDb()
@@ -204,12 +208,7 @@ describe('endpoints that hang', () => {
     const ids: string[] = [];
     for (let i = 0; i < 6; i++) ids.push(...(await publish(org)));
     // Each runs through its whole schedule (an attempt and two retries), all held back.
-    await waitFor(
-      async () => (await getDb().select({ status: deliveries.status }).from(deliveries).where(inArray(deliveries.id, ids))).every((d) => d.status === 'failed'),
-      'every delivery to fail after its last retry',
-      20_000,
-      100,
-    );
+    await waitForStatus(ids, 'failed', 'every delivery to fail after its last retry', 20_000, 100);
     const attempts = await getDb().select().from(deliveryAttempts).where(inArray(deliveryAttempts.deliveryId, ids)).orderBy(asc(deliveryAttempts.startedAt));
     expect(attempts).toHaveLength(ids.length * 3);
     expect(attempts.every((a) => a.error?.startsWith('Not sent: endpoint timed out') && a.requestSignatures === null)).toBe(true);
@@ -243,12 +242,7 @@ describe('endpoints that hang', () => {
     receiver.resetMostOpen(webhook!.path);
     const burst: string[] = [];
     for (let i = 0; i < 8; i++) burst.push(...(await publish(org)));
-    await waitFor(
-      async () => (await getDb().select({ status: deliveries.status }).from(deliveries).where(inArray(deliveries.id, burst))).every((d) => d.status === 'succeeded'),
-      'the burst to be delivered',
-      15_000,
-      100,
-    );
+    await waitForStatus(burst, 'succeeded', 'the burst to be delivered', 15_000, 100);
     expect(receiver.mostOpen(webhook!.path)).toBeGreaterThan(1);
     const [row] = await getDb().select({ probeUntil: webhooks.probeUntil }).from(webhooks).where(eq(webhooks.id, webhook!.id));
     expect(row!.probeUntil).toBeNull();
