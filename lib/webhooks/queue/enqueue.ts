@@ -134,12 +134,10 @@ export async function scheduleRetries(tx: Transaction, retries: readonly Schedul
   const boss = await getPublisher();
   await boss.insert(
     QUEUES.deliveries,
-    queued.map((r) => ({
-      data: { deliveryIds: [r.deliveryId], trigger: 'automatic', attempt: r.attempt },
-      group: { id: r.webhookId },
-      startAfter: r.startAfter,
-      ...(r.lagging ? { priority: SLOWED_PRIORITY } : {}),
-    })),
+    queued.map((r) => {
+      const job: JobToInsert = { data: { deliveryIds: [r.deliveryId], trigger: 'automatic', attempt: r.attempt }, group: { id: r.webhookId } };
+      return { ...(r.lagging ? laggingJob(job) : job), startAfter: r.startAfter };
+    }),
     { db: inTransaction(tx) },
   );
   // A retry due at once (a replay resuming its schedule) should not wait for the worker's next poll.
