@@ -1,44 +1,46 @@
-import { eq, sql } from 'drizzle-orm';
-import { getDb, type Database } from '@/db/client';
-import { deliveries, events, webhooks } from '@/db/schema';
+import { sql } from 'drizzle-orm';
+import { getDb, runPlanned } from '@/db/client';
+import type { DeliveryStatus } from '@/db/schema';
+import type { SlowReason } from '@/lib/webhooks/core/slowdown';
 
-const prepareLoad = (db: Database) =>
-  db
-    .select({
-      id: deliveries.id,
-      organisationId: deliveries.organisationId,
-      webhookId: deliveries.webhookId,
-      eventType: deliveries.eventType,
-      status: deliveries.status,
-      attemptCount: deliveries.attemptCount,
-      body: events.body,
-      url: webhooks.url,
-      secretCiphertext: webhooks.secretCiphertext,
-      previousSecretCiphertext: webhooks.previousSecretCiphertext,
-      previousSecretExpiresAt: webhooks.previousSecretExpiresAt,
-      webhookDisabled: sql<boolean>`${webhooks.disabledReason} is not null`,
-      slowedReason: webhooks.slowedReason,
-      slowed: sql<boolean>`${webhooks.slowedSince} is not null`,
-      lagging: sql<boolean>`${webhooks.laggingSince} is not null`,
-    })
-    .from(deliveries)
-    .innerJoin(events, eq(events.id, deliveries.eventId))
-    .innerJoin(webhooks, eq(webhooks.id, deliveries.webhookId))
-    // One array parameter: the same statement text for every batch size, prepared once per connection.
-    .where(sql`${deliveries.id} = any(${sql.placeholder('ids')}::text[])`)
-    .prepare('load_deliveries');
+export type LoadedDelivery = {
+  id: string;
+  organisationId: string;
+  webhookId: string;
+  eventType: string;
+  status: DeliveryStatus;
+  attemptCount: number;
+  body: string;
+  url: string;
+  secretCiphertext: string;
+  previousSecretCiphertext: string | null;
+  previousSecretExpiresAt: Date | null;
+  webhookDisabled: boolean;
+  slowedReason: SlowReason | null;
+  slowed: boolean;
+  lagging: boolean;
+};
 
-export type LoadedDelivery = Awaited<ReturnType<ReturnType<typeof prepareLoad>['execute']>>[number];
+type Row = Omit<LoadedDelivery, 'previousSecretExpiresAt'> & { previousSecretExpiresAt: string | null };
 
-/** Per pool: a closed and reopened pool gets its own. */
-const prepared = new WeakMap<Database, ReturnType<typeof prepareLoad>>();
-
-/** Everything a batch of attempts needs, in one query. A delivery whose webhook was deleted is absent. */
+/**
+ * Everything a batch of attempts needs, in one query. A delivery whose webhook was deleted is
+ * absent. Planned per call (runPlanned): an index look-up per id however the tables have grown.
+ */
 export async function loadDeliveries(ids: readonly string[]): Promise<Map<string, LoadedDelivery>> {
   if (ids.length === 0) return new Map();
-  const db = getDb();
-  let load = prepared.get(db);
-  if (!load) prepared.set(db, (load = prepareLoad(db)));
-  const rows = await load.execute({ ids: [...new Set(ids)] });
-  return new Map(rows.map((r) => [r.id, r]));
+  const rows = await runPlanned<Row>(getDb(), sql`
+    select d.id, d.organisation_id as "organisationId", d.webhook_id as "webhookId", d.event_type as "eventType",
+           d.status, d.attempt_count as "attemptCount", e.body, w.url,
+           w.secret_ciphertext as "secretCiphertext", w.previous_secret_ciphertext as "previousSecretCiphertext",
+           to_json(w.previous_secret_expires_at) #>> '{}' as "previousSecretExpiresAt",
+           w.disabled_reason is not null as "webhookDisabled", w.slowed_reason as "slowedReason",
+           w.slowed_since is not null as slowed, w.lagging_since is not null as lagging
+    from deliveries d
+    join events e on e.id = d.event_id
+    join webhooks w on w.id = d.webhook_id
+    where d.id = any(${sql.param([...new Set(ids)])}::text[])`);
+  return new Map(
+    rows.map((r) => [r.id, { ...r, previousSecretExpiresAt: r.previousSecretExpiresAt === null ? null : new Date(r.previousSecretExpiresAt) }]),
+  );
 }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { getDb, pgErrorCode, POOL_SIZE, runPrepared, type Transaction } from '@/db/client';
+import { getDb, pgErrorCode, POOL_SIZE, runPlanned, runPrepared, type Transaction } from '@/db/client';
 import { insertRows, recordset } from '@/db/json-rows';
 import { deliveryAttempts, type DeliveryStatus } from '@/db/schema';
 import { scheduleRetries, type ScheduledRetry } from '@/lib/webhooks/queue/enqueue';
@@ -61,7 +61,8 @@ async function updateDeliveries(tx: Transaction, groups: Map<string, AttemptReco
         next: last.nextAttemptAt,
       };
     });
-  const updated = await runPrepared<{ id: string; attempt_count: number }>(tx, sql`
+  // Planned per call (runPlanned): a join by id, never a scan of the whole table.
+  const updated = await runPlanned<{ id: string; attempt_count: number }>(tx, sql`
     update deliveries as d
     set attempt_count = d.attempt_count + v.n,
         status = v.status::delivery_status,
@@ -79,7 +80,7 @@ async function updateDeliveries(tx: Transaction, groups: Map<string, AttemptReco
 /** Deliveries kept unsent because their webhook is disabled; only those still waiting for an automatic attempt. */
 async function markSkipped(tx: Transaction, ids: readonly string[]): Promise<void> {
   if (ids.length === 0) return;
-  await runPrepared(tx, sql`
+  await runPlanned(tx, sql`
     update deliveries set status = 'skipped', next_attempt_at = null, updated_at = now()
     where id = any(${sql.param([...ids])}::text[]) and status in ('pending', 'retrying')`);
 }
