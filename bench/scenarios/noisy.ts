@@ -13,6 +13,12 @@ const RATE = setting('BENCH_NOISY_RATE', 5);
 const SECONDS = setting('BENCH_NOISY_SECONDS', 20);
 /** After publishing, how long the hanging endpoints' first retries (5 s later by default) get to fall due. */
 const SETTLE_SECONDS = setting('BENCH_NOISY_SETTLE_SECONDS', 20);
+/**
+ * Before the first measured phase, the same load for this long, unmeasured: a new worker process
+ * compiles its code and PostgreSQL fills its caches in the first second or so, which would
+ * otherwise count against the phase without the hanging webhooks alone.
+ */
+const WARM_UP_SECONDS = setting('BENCH_NOISY_WARM_UP_SECONDS', 3);
 
 /** One event through `POST /api/v1/events`, as another Kazinex service sends it. */
 async function sendEvent(tenant: Tenant, n: number): Promise<string> {
@@ -34,14 +40,14 @@ async function sendEvent(tenant: Tenant, n: number): Promise<string> {
 
 type Phase = { p50: number; p99: number; arrived: number; expected: number; worstBySecond: string; publishP50: number; publishP99: number };
 
-/** Publishes RATE events/s for SECONDS and measures publish → receipt of the healthy webhooks' deliveries. */
-async function phase(receiver: BenchReceiver, tenant: Tenant, healthyIds: readonly string[], firstEvent: number): Promise<Phase> {
+/** Publishes RATE events/s for `seconds` and measures publish → receipt of the healthy webhooks' deliveries. */
+async function phase(receiver: BenchReceiver, tenant: Tenant, healthyIds: readonly string[], firstEvent: number, seconds = SECONDS): Promise<Phase> {
   const publishedAt = new Map<string, number>();
   receiver.record(true);
   const started = performance.now();
   // How long each events API call took: its part of the latency, before any worker sees the event.
   const publishMs: number[] = [];
-  for (let i = 0; i < RATE * SECONDS; i++) {
+  for (let i = 0; i < RATE * seconds; i++) {
     const due = started + (i * 1000) / RATE;
     if (due > performance.now()) await sleep(due - performance.now());
     const at = Date.now();
@@ -67,9 +73,9 @@ async function phase(receiver: BenchReceiver, tenant: Tenant, healthyIds: readon
   const latencies = arrived.map(([id, t]) => t - deliveredAt.get(id)!).sort((a, b) => a - b);
   // The worst latency of the events published in each second, to show when a delay happened.
   const firstAt = Math.min(...publishedAt.values());
-  const worst = new Array<number>(SECONDS).fill(0);
+  const worst = new Array<number>(seconds).fill(0);
   for (const [id, t] of arrived) {
-    const second = Math.min(SECONDS - 1, Math.floor((deliveredAt.get(id)! - firstAt) / 1000));
+    const second = Math.min(seconds - 1, Math.floor((deliveredAt.get(id)! - firstAt) / 1000));
     worst[second] = Math.max(worst[second]!, t - deliveredAt.get(id)!);
   }
   return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), arrived: latencies.length, expected: deliveredAt.size, worstBySecond: worst.join(' '), publishP50: percentile(publishMs, 50), publishP99: percentile(publishMs, 99) };
@@ -145,18 +151,21 @@ export async function noisyNeighbours(receiver: BenchReceiver, databaseUrl: stri
   await keepParkedDueTimes();
   const worker = await startWorker(databaseUrl);
   try {
-    const without = await phase(receiver, healthy, healthy.webhookIds, 0);
+    const warmUp = RATE * WARM_UP_SECONDS;
+    if (warmUp > 0) await phase(receiver, healthy, healthy.webhookIds, 0, WARM_UP_SECONDS);
+    const without = await phase(receiver, healthy, healthy.webhookIds, warmUp);
     await db.update(webhooks).set({ active: true }).where(inArray(webhooks.id, hangingIds));
-    const withHanging = await phase(receiver, healthy, healthy.webhookIds, RATE * SECONDS);
+    const withHanging = await phase(receiver, healthy, healthy.webhookIds, warmUp + RATE * SECONDS);
     await sleep(SETTLE_SECONDS * 1000);
     const memory = memoryOf(worker);
     const late = await lateness(hangingIds);
     const stats = await receiver.stats();
     const ratio = withHanging.p99 / without.p99;
-    console.log(`Noisy neighbours: ${HEALTHY} healthy + ${hangingCount} hanging webhooks, ${RATE} events/s for ${SECONDS} s through POST /api/v1/events`);
+    console.log(`Noisy neighbours: ${HEALTHY} healthy + ${hangingCount} hanging webhooks, ${RATE} events/s for ${SECONDS} s through POST /api/v1/events (after ${WARM_UP_SECONDS} s unmeasured)`);
     console.log(`  healthy without the hanging ones: ${fmt(without.arrived)} / ${fmt(without.expected)} arrived, p50 ${fmt(without.p50)} ms, p99 ${fmt(without.p99)} ms`);
     console.log(`  healthy with the hanging ones:    ${fmt(withHanging.arrived)} / ${fmt(withHanging.expected)} arrived, p50 ${fmt(withHanging.p50)} ms, p99 ${fmt(withHanging.p99)} ms`);
-    console.log(`  worst healthy latency (ms) of the events published in each second, with them: ${withHanging.worstBySecond}`);
+    console.log(`  worst healthy latency (ms) of the events published in each second, without them: ${without.worstBySecond}`);
+    console.log(`  worst healthy latency (ms) of the events published in each second, with them:    ${withHanging.worstBySecond}`);
     console.log(`  events API call, p50 / p99: ${fmt(without.publishP50, 1)} / ${fmt(without.publishP99, 1)} ms without them, ${fmt(withHanging.publishP50, 1)} / ${fmt(withHanging.publishP99, 1)} ms with them`);
     console.log(`  p99 ratio: ${fmt(ratio, 2)}×`);
     console.log(
