@@ -1,13 +1,15 @@
 import type { Job } from 'pg-boss';
 import { z } from 'zod';
 import { attemptTriggerEnum } from '@/db/schema';
-import { componentLog } from '@/lib/observability/log';
+import { componentLog, fixedFieldsLog } from '@/lib/observability/log';
 import type { AttemptRecord } from '@/lib/webhooks/deliver/record';
 import type { DeliveryRequest } from '@/lib/webhooks/queue/enqueue';
 
 /* What a delivery job asks of the worker, and the log lines of what its attempts came to. */
 
 const logger = componentLog('worker');
+/** Attempt lines: a fixed set of fields, built below (log.ts). */
+const attemptLogger = fixedFieldsLog('worker');
 
 const jobDataSchema = z.object({
   deliveryIds: z.array(z.string().min(1)),
@@ -40,9 +42,9 @@ export function logAttempts(job: Job<unknown>, records: readonly AttemptRecord[]
       responseStatus: r.responseStatus ?? null,
       durationMs: r.durationMs,
     };
-    if (r.success) logger.debug(fields, 'delivery attempt succeeded');
+    if (r.success) attemptLogger.debug(fields, 'delivery attempt succeeded');
     // Held back by a slow-down: expected while an endpoint is down, and counted in the metrics.
-    else if (r.request.held) logger.debug({ ...fields, error: r.error ?? null }, 'delivery attempt not sent');
-    else logger.info({ ...fields, error: r.error ?? null, nextAttemptAt: r.nextAttemptAt?.toISOString() ?? null }, 'delivery attempt failed');
+    else if (r.request.held) attemptLogger.debug({ ...fields, error: r.error ?? null }, 'delivery attempt not sent');
+    else attemptLogger.info({ ...fields, error: r.error ?? null, nextAttemptAt: r.nextAttemptAt?.toISOString() ?? null }, 'delivery attempt failed');
   }
 }

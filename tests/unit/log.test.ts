@@ -38,6 +38,41 @@ describe('the logger', () => {
     for (const secret of ['whsec-abc', 'qtok', 'tok123', 'payload-marker', 'pw-marker']) expect(out).not.toContain(secret);
   });
 
+  it("logs a failed delivery attempt as one line of ids, status and error, never the attempt's URL or bodies", () => {
+    const out = logsOf(`
+      const { logAttempts } = await import('./worker/job-data.ts');
+      const request = { sent: true, held: false, timedOut: false, retryAfterMs: null, endpointSlowed: false, endpointLagging: false };
+      const attempt = {
+        id: 'att_1', deliveryId: 'dlv_1', organisationId: 'org_1', webhookId: 'wh_1', eventType: 'workflow.completed', trigger: 'automatic',
+        requestUrl: 'https://erp.example/hook?token=qtok', responseStatus: 500, responseBody: 'response-marker', responseHeaders: { 'set-cookie': 'sid=cookie-marker' },
+        success: false, error: 'HTTP 500 Internal Server Error', durationMs: 12, startedAt: new Date(), completedAt: new Date(),
+        deliveryStatus: 'retrying', nextAttemptAt: new Date('2026-01-02T03:04:05Z'), automaticAttempt: 1, request,
+      };
+      logAttempts({ id: 'job_1', name: 'webhook-deliveries', data: {} }, [attempt, { ...attempt, id: 'att_2', success: true, responseStatus: 200 }]);
+    `);
+    const lines = out.trim().split('\n');
+    expect(lines, 'a line for the failure; a success is logged at debug').toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toEqual({
+      level: 'info',
+      time: expect.any(String),
+      pid: expect.any(Number),
+      component: 'worker',
+      msg: 'delivery attempt failed',
+      jobId: 'job_1',
+      organisationId: 'org_1',
+      webhookId: 'wh_1',
+      deliveryId: 'dlv_1',
+      attemptId: 'att_1',
+      trigger: 'automatic',
+      eventType: 'workflow.completed',
+      responseStatus: 500,
+      durationMs: 12,
+      error: { message: 'HTTP 500 Internal Server Error' },
+      nextAttemptAt: '2026-01-02T03:04:05.000Z',
+    });
+    for (const secret of ['qtok', 'erp.example', 'response-marker', 'cookie-marker']) expect(out).not.toContain(secret);
+  });
+
   it('pretty format prints readable lines instead', () => {
     const out = logsOf(`const { componentLog } = await import('@/lib/observability/log'); componentLog('launcher').info('Embedded PostgreSQL running');`, { LOG_FORMAT: 'pretty' });
     expect(out).toMatch(/INFO.*\[launcher\] Embedded PostgreSQL running/);
