@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { drizzle, PostgresJsDatabase, PostgresJsSession } from 'drizzle-orm/postgres-js';
@@ -13,8 +14,12 @@ export type Transaction = Database;
 
 /** Connections in a process's pool. */
 export const POOL_SIZE = 10;
+/** Connections in the worker's pool for slowed-down endpoints' work (see `onSlowedPool`). */
+const SLOWED_POOL_SIZE = 4;
 
-const globalForDb = globalThis as unknown as { kazinexDb?: { db: Database; sql: postgres.Sql }; kazinexDbClients?: WeakMap<Database, postgres.Sql> };
+type Pool = { db: Database; sql: postgres.Sql };
+
+const globalForDb = globalThis as unknown as { kazinexDb?: Pool; kazinexSlowedDb?: Pool; kazinexDbClients?: WeakMap<Database, postgres.Sql> };
 
 /**
  * The postgres.js client behind each handle made here: the pool's, or a transaction's own
@@ -46,17 +51,39 @@ function transactionOn(sql: postgres.Sql) {
   return <T>(work: (tx: Transaction) => Promise<T>): Promise<T> => sql.begin((txSql) => work(transactionHandle(txSql))) as Promise<T>;
 }
 
-function connect() {
-  const sql = postgres(env().DATABASE_URL, { max: POOL_SIZE, onnotice: () => {} });
+function connect(max: number): Pool {
+  const sql = postgres(env().DATABASE_URL, { max, onnotice: () => {} });
   const db = handle(sql);
   // `getDb().transaction(…)` everywhere runs through transactionOn, so its handle is known too.
   Object.assign(db, { transaction: transactionOn(sql) });
   return { db, sql };
 }
 
-/** One pool per process, kept across Next's module reloads. */
+const onSlowed = new AsyncLocalStorage<boolean>();
+
+/**
+ * Runs `work` with `getDb()` handing out a pool of its own: for the worker's work on slowed-down
+ * endpoints (their lane of the pump, the parked release, the moves of their waiting jobs, the
+ * lagging marks). That work holds webhook rows that a wave of time-outs has locked, and runs long
+ * statements; on the shared pool, a query that finds every connection busy is queued behind one of
+ * them (postgres.js pipelines it), and an answering endpoint's delivery waits for a dead one's.
+ */
+export function onSlowedPool<T>(work: () => Promise<T>): Promise<T> {
+  return onSlowed.run(true, work);
+}
+
+/** Runs `work` on the shared pool, even when called from work on the slowed pool. */
+export function onSharedPool<T>(work: () => Promise<T>): Promise<T> {
+  return onSlowed.run(false, work);
+}
+
+/** One pool per process, kept across Next's module reloads; inside `onSlowedPool`, that one. */
 export function getDb(): Database {
-  globalForDb.kazinexDb ??= connect();
+  if (onSlowed.getStore()) {
+    globalForDb.kazinexSlowedDb ??= connect(SLOWED_POOL_SIZE);
+    return globalForDb.kazinexSlowedDb.db;
+  }
+  globalForDb.kazinexDb ??= connect(POOL_SIZE);
   return globalForDb.kazinexDb.db;
 }
 
@@ -103,13 +130,14 @@ export function pgErrorCode(err: unknown): string | undefined {
  * on every (re)connect, when notifications sent while it was down may have been missed.
  */
 export async function listen(channel: string, onNotify: (payload: string) => void, onListen: () => void): Promise<() => Promise<void>> {
-  getDb();
+  await onSharedPool(async () => getDb());
   const { unlisten } = await globalForDb.kazinexDb!.sql.listen(channel, onNotify, onListen);
   return unlisten;
 }
 
 export async function closeDb(): Promise<void> {
-  const current = globalForDb.kazinexDb;
+  const pools = [globalForDb.kazinexDb, globalForDb.kazinexSlowedDb];
   globalForDb.kazinexDb = undefined;
-  await current?.sql.end({ timeout: 5 });
+  globalForDb.kazinexSlowedDb = undefined;
+  await Promise.all(pools.map((pool) => pool?.sql.end({ timeout: 5 })));
 }

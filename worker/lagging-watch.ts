@@ -1,3 +1,4 @@
+import { onSlowedPool } from '@/db/client';
 import { componentLog, describeError } from '@/lib/observability/log';
 import { LAG_AFTER_MS, markLagging } from '@/lib/webhooks/deliver/lagging';
 
@@ -68,7 +69,7 @@ export class LaggingWatch {
     const found = this.lagging();
     if (found.length === 0) return;
     for (const id of found) this.#marked.add(id);
-    this.#marking = markLagging(found)
+    this.#marking = onSlowedPool(() => markLagging(found))
       .catch((err: unknown) => {
         for (const id of found) this.#marked.delete(id);
         logger.warn({ error: describeError(err) }, 'marking lagging endpoints failed; trying again');

@@ -1,3 +1,4 @@
+import { onSlowedPool } from '@/db/client';
 import { componentLog, describeError } from '@/lib/observability/log';
 import type { DeliveryContext } from '@/lib/webhooks/deliver/attempt';
 import { releaseDueAttempts } from '@/lib/webhooks/deliver/release';
@@ -57,7 +58,7 @@ export class ParkedRelease {
       let released = 0;
       const started = performance.now();
       try {
-        const done = await releaseDueAttempts(this.#ctx, RELEASE_BATCH);
+        const done = await onSlowedPool(() => releaseDueAttempts(this.#ctx, RELEASE_BATCH));
         released = done.released;
         this.#moves.add(done.changes);
         if (this.#error !== null) logger.info('releasing parked attempts works again');

@@ -1,3 +1,4 @@
+import { onSlowedPool } from '@/db/client';
 import { componentLog, describeError } from '@/lib/observability/log';
 import { moveWaitingJobs, type SlowdownChanges } from '@/lib/webhooks/deliver/slowdown';
 
@@ -49,7 +50,7 @@ export class SlowdownMoves {
       this.#pending.clear();
       const started = batch.flatMap(([id, change]) => (change === 'started' ? [id] : []));
       const ended = batch.flatMap(([id, change]) => (change === 'ended' ? [id] : []));
-      await moveWaitingJobs({ started, ended }).catch((err: unknown) =>
+      await onSlowedPool(() => moveWaitingJobs({ started, ended })).catch((err: unknown) =>
         logger.warn({ error: describeError(err) }, 'moving waiting jobs for a slow-down failed; they keep their place in the fetch'),
       );
       for (const id of started) if (!this.#pending.has(id)) this.#parking.delete(id);
