@@ -77,14 +77,12 @@ export function onSharedPool<T>(work: () => Promise<T>): Promise<T> {
   return onSlowed.run(false, work);
 }
 
+const sharedPool = () => (globalForDb.kazinexDb ??= connect(POOL_SIZE));
+const slowedPool = () => (globalForDb.kazinexSlowedDb ??= connect(SLOWED_POOL_SIZE));
+
 /** One pool per process, kept across Next's module reloads; inside `onSlowedPool`, that one. */
 export function getDb(): Database {
-  if (onSlowed.getStore()) {
-    globalForDb.kazinexSlowedDb ??= connect(SLOWED_POOL_SIZE);
-    return globalForDb.kazinexSlowedDb.db;
-  }
-  globalForDb.kazinexDb ??= connect(POOL_SIZE);
-  return globalForDb.kazinexDb.db;
+  return (onSlowed.getStore() ? slowedPool() : sharedPool()).db;
 }
 
 /** The postgres.js client behind a handle from getDb() or one of its transactions. */
@@ -130,8 +128,7 @@ export function pgErrorCode(err: unknown): string | undefined {
  * on every (re)connect, when notifications sent while it was down may have been missed.
  */
 export async function listen(channel: string, onNotify: (payload: string) => void, onListen: () => void): Promise<() => Promise<void>> {
-  await onSharedPool(async () => getDb());
-  const { unlisten } = await globalForDb.kazinexDb!.sql.listen(channel, onNotify, onListen);
+  const { unlisten } = await sharedPool().sql.listen(channel, onNotify, onListen);
   return unlisten;
 }
 

@@ -1,4 +1,5 @@
 import type { Job } from 'pg-boss';
+import { onSharedPool, onSlowedPool } from '@/db/client';
 import type { AttemptRecord } from '@/lib/webhooks/deliver/record';
 import { DELIVERIES_PER_JOB } from '@/lib/webhooks/core/delivery-job';
 import { SLOWED_PRIORITY } from '@/lib/webhooks/queue/enqueue';
@@ -50,6 +51,14 @@ export class Lane {
     this.maxRequests = init.maxRequests;
     this.fetchSize = init.fetchSize;
     this.recordJobs = init.recordJobs;
+  }
+
+  /**
+   * Runs `work` on this lane's database pool: the slowed lane's own (db/client.ts), or the shared
+   * one, whichever lane's callbacks it was started from.
+   */
+  onItsPool<T>(work: () => Promise<T>): Promise<T> {
+    return this.name === 'slowed' ? onSlowedPool(work) : onSharedPool(work);
   }
 
   /** The finished jobs the next recording transaction takes: the oldest, within its bounds. */

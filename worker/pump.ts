@@ -1,5 +1,4 @@
 import type { Job, PgBoss } from 'pg-boss';
-import { onSharedPool, onSlowedPool } from '@/db/client';
 import { componentLog, describeError, newErrorId } from '@/lib/observability/log';
 import { countAttempts } from '@/lib/observability/metrics';
 import { makeAttempts, type DeliveryContext } from '@/lib/webhooks/deliver/attempt';
@@ -166,7 +165,7 @@ export class DeliveryPump {
       }
       if (this.#fetchError !== null) logger.info({ queue }, 'fetching jobs works again');
       this.#fetchError = null;
-      if (jobs.length > 0) void (lane.name === 'slowed' ? onSlowedPool(() => this.#run(lane, jobs)) : this.#run(lane, jobs));
+      if (jobs.length > 0) void lane.onItsPool(() => this.#run(lane, jobs));
       // A short fetch means the queue is empty or its webhooks are at their limit: wait for a
       // NOTIFY or for one of our jobs to leave its slot rather than asking again at once.
       if (jobs.length < wanted) await this.#sleep(lane, pollMs);
@@ -283,7 +282,7 @@ export class DeliveryPump {
         if (slowed) this.#slowedRecorders++;
         try {
           // A recorder may start from either lane's callbacks: the batch's lane picks the pool.
-          await (slowed ? onSlowedPool(() => this.#recordBatch(lane)) : onSharedPool(() => this.#recordBatch(lane)));
+          await lane.onItsPool(() => this.#recordBatch(lane));
         } finally {
           if (slowed) this.#slowedRecorders--;
         }
