@@ -13,16 +13,22 @@ const CHECK_EVERY_MS = LAG_AFTER_MS / 4;
  * run of requests. Every pump of a worker shares one.
  */
 export class LaggingWatch {
-  /** Start times (performance.now()) of the requests in flight, by webhook. */
+  /** Start times (by the watch's clock) of the requests in flight, by webhook. */
   readonly #inFlight = new Map<string, Set<{ at: number }>>();
   /** Webhooks marked since their requests in flight last fell to none. */
   readonly #marked = new Set<string>();
   #timer: NodeJS.Timeout | null = null;
   #marking: Promise<void> | null = null;
+  readonly #now: () => number;
+
+  /** `now`: the clock requests are timed by, in milliseconds (tests set it). */
+  constructor(now: () => number = () => performance.now()) {
+    this.#now = now;
+  }
 
   /** A request to `webhookId` has started; call the returned function when it ends. */
   track(webhookId: string): () => void {
-    const entry = { at: performance.now() };
+    const entry = { at: this.#now() };
     let requests = this.#inFlight.get(webhookId);
     if (!requests) this.#inFlight.set(webhookId, (requests = new Set()));
     requests.add(entry);
@@ -40,7 +46,8 @@ export class LaggingWatch {
   }
 
   /** Webhooks with a request in flight for longer than LAG_AFTER_MS, not yet marked. */
-  lagging(now = performance.now()): string[] {
+  lagging(): string[] {
+    const now = this.#now();
     const found: string[] = [];
     for (const [webhookId, requests] of this.#inFlight) {
       if (this.#marked.has(webhookId)) continue;
