@@ -139,8 +139,8 @@ export const webhooks = pgTable(
     probeUntil: timestamp('probe_until', { withTimezone: true }),
     /**
      * Set while the endpoint is lagging (deliver/lagging.ts): a request to it has been in flight for
-     * longer than LAG_AFTER_MS, and it has not answered quickly since. Its new jobs wait below
-     * everyone else's in the fetch.
+     * longer than LAG_AFTER_MS, and it has not answered quickly since. Its new automatic attempts
+     * are parked and queued below everyone else's, at its cap (deliver/release.ts).
      */
     laggingSince: timestamp('lagging_since', { withTimezone: true }),
     createdAt: createdAt(),
@@ -156,6 +156,10 @@ export const webhooks = pgTable(
     index('webhooks_slowed_idx')
       .on(t.id)
       .where(sql`${t.slowedSince} is not null`),
+    // The parked release reads the lagging ones several times a second.
+    index('webhooks_lagging_idx')
+      .on(t.id)
+      .where(sql`${t.laggingSince} is not null`),
   ],
 );
 

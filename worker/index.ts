@@ -73,8 +73,9 @@ async function main() {
     () => pumps.forEach((p) => p.wake()),
   );
   for (const pump of pumps) pump.start();
-  // Slowed-down endpoints' attempts wait parked, out of the queue, until they fall due.
-  const release = new ParkedRelease(ctx, moves);
+  // Slowed-down and lagging endpoints' attempts wait parked, out of the queue, until they fall due
+  // (and a lagging one's until its cap has room).
+  const release = new ParkedRelease(ctx, moves, config.WEBHOOKS_WEBHOOK_CONCURRENCY);
   release.start();
   await boss.schedule(RETENTION_QUEUE, RETENTION_CRON, null, { tz: 'UTC' });
   await boss.work(RETENTION_QUEUE, { pollingIntervalSeconds: 60 }, async () => {

@@ -18,23 +18,26 @@ const RELEASE_POLL_MS = 250;
 const RELEASE_REST_RATIO = 1;
 
 /**
- * Releases the parked attempts of slowed-down endpoints (queue/parked.ts, deliver/release.ts) as
- * they fall due: a batch per transaction, a rest after each whole one, and a look every
- * RELEASE_POLL_MS once less than a batch is due, so a parked attempt is made a fraction of a
- * second after its time unless a backlog is being worked through.
+ * Releases the parked attempts of slowed-down and lagging endpoints (queue/parked.ts,
+ * deliver/release.ts) as they fall due: a batch per transaction, a rest after each whole one, and
+ * a look every RELEASE_POLL_MS once less than a batch is due, so a parked attempt is made a
+ * fraction of a second after its time (or after its lagging endpoint's cap has room) unless a
+ * backlog is being worked through.
  */
 export class ParkedRelease {
   readonly #ctx: DeliveryContext;
   readonly #moves: SlowdownMoves;
+  readonly #perWebhook: number;
   #stopping = false;
   #loop: Promise<void> | null = null;
   #wake: (() => void) | null = null;
   /** Why the last release failed; null while it works. */
   #error: string | null = null;
 
-  constructor(ctx: DeliveryContext, moves: SlowdownMoves) {
+  constructor(ctx: DeliveryContext, moves: SlowdownMoves, perWebhook: number) {
     this.#ctx = ctx;
     this.#moves = moves;
+    this.#perWebhook = perWebhook;
   }
 
   start(): void {
@@ -58,7 +61,7 @@ export class ParkedRelease {
       let released = 0;
       const started = performance.now();
       try {
-        const done = await onSlowedPool(() => releaseDueAttempts(this.#ctx, RELEASE_BATCH));
+        const done = await onSlowedPool(() => releaseDueAttempts(this.#ctx, RELEASE_BATCH, { perWebhook: this.#perWebhook }));
         released = done.released;
         this.#moves.add(done.changes);
         if (this.#error !== null) logger.info('releasing parked attempts works again');

@@ -113,12 +113,13 @@ describe('endpoints that hang', () => {
 
     const first = await publish(org);
     await waitFor(async () => (await laggingSince()) !== null, 'the endpoint to be marked lagging', LAG_AFTER_MS * 3, 100);
-    // Published while it lags: queued below everyone's, and all sent, never more than its cap at once.
+    // Published while it lags: parked, queued below everyone's as its cap has room, and all sent,
+    // never more than its cap at once.
     const burst: string[] = [];
     for (let i = 0; i < PER_WEBHOOK * 2; i++) burst.push(...(await publish(org)));
+    await waitForStatus([...first, ...burst], 'succeeded', 'every delivery to succeed', 30_000, 200);
     const priorities = await getDb().execute<{ priority: number }>(sql`select distinct priority from pgboss.job where data->'deliveryIds' ?| ${sql.param(burst)}::text[]`);
     expect(priorities.map((p) => p.priority)).toEqual([SLOWED_PRIORITY]);
-    await waitForStatus([...first, ...burst], 'succeeded', 'every delivery to succeed', 30_000, 200);
     expect(receiver.mostOpen(path)).toBe(PER_WEBHOOK);
     expect(await laggingSince()).not.toBeNull();
     // It was marked while its first request was still out, once that had waited the lag limit.

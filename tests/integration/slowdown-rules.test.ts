@@ -149,7 +149,7 @@ describe('endpoint slow-down', () => {
     expect(await parkedOf(later)).toEqual([1]);
 
     // The pause after the time-out holds the endpoint: both are recorded as not sent, never queued, and their retries parked.
-    expect(await releaseDueAttempts(ctx, 10_000)).toMatchObject({ held: expect.any(Number) });
+    expect(await releaseDueAttempts(ctx, 10_000, { perWebhook: 4 })).toMatchObject({ held: expect.any(Number) });
     expect(await prioritiesOf(both)).toEqual([]);
     expect(await parkedOf(both)).toEqual([2, 2]);
     const attempts = await getDb().select().from(deliveryAttempts).where(inArray(deliveryAttempts.deliveryId, both));
@@ -163,7 +163,7 @@ describe('endpoint slow-down', () => {
     // Once the retries are due and the pause is over: one job for both, in the slowed-down tier, making attempt 2.
     await getDb().execute(sql`update parked_attempts set due_at = now() where delivery_id = any(${sql.param(both)}::text[])`);
     await getDb().update(webhooks).set({ probeUntil: null }).where(eq(webhooks.id, id));
-    await releaseDueAttempts(ctx, 10_000);
+    await releaseDueAttempts(ctx, 10_000, { perWebhook: 4 });
     expect(await parkedOf(both)).toEqual([]);
     expect(await prioritiesOf(both)).toEqual([`${SLOWED_PRIORITY} ${SLOWED_TIER}`]);
     expect(await jobAttemptsOf(both)).toEqual([2]);
@@ -179,19 +179,19 @@ describe('endpoint slow-down', () => {
     await record([outcome(id, { timedOut: true, status: null, completedAt: new Date() })]);
     const deliveryIds = await publishTo(org);
     await getDb().execute(sql`update parked_attempts set due_at = now() + interval '1 minute' where delivery_id = any(${sql.param(deliveryIds)}::text[])`);
-    await releaseDueAttempts(ctx, 10_000);
+    await releaseDueAttempts(ctx, 10_000, { perWebhook: 4 });
     expect(await parkedOf(deliveryIds)).toEqual([1]);
     expect(await prioritiesOf(deliveryIds)).toEqual([]);
 
     await getDb().execute(sql`update parked_attempts set due_at = now() where delivery_id = any(${sql.param(deliveryIds)}::text[])`);
     await record([outcome(id, { success: true, status: 200, completedAt: new Date() })]);
-    await releaseDueAttempts(ctx, 10_000);
+    await releaseDueAttempts(ctx, 10_000, { perWebhook: 4 });
     expect(await parkedOf(deliveryIds)).toEqual([]);
     expect(await prioritiesOf(deliveryIds)).toEqual(['0 default']);
     expect(await jobAttemptsOf(deliveryIds)).toEqual([1]);
   });
 
-  it("puts a lagging endpoint's jobs below everyone's until it answers within the lag limit", async () => {
+  it("parks a lagging endpoint's new attempts and queues them below everyone's, at its cap, until it answers within the lag limit", async () => {
     const org = await createOrganisation();
     const id = (await createWebhook(org.organisationId, { url: UNREACHABLE_LOOPBACK, events: ['workflow.completed'] })).id;
     const laggingOf = async () => (await getDb().select({ since: webhooks.laggingSince }).from(webhooks).where(eq(webhooks.id, id)))[0]!.since;
@@ -201,9 +201,23 @@ describe('endpoint slow-down', () => {
     expect(since).toBeInstanceOf(Date);
     await markLagging([id]);
     expect(await laggingOf()).toEqual(since);
-    // Jobs made before it lagged keep their place; new ones wait below everyone's, at the usual cap.
+    // Jobs made before it lagged keep their place; new attempts are parked, not queued.
     expect(await prioritiesOf(before)).toEqual(['0 default']);
-    expect(await prioritiesOf(await publishTo(org))).toEqual([`${SLOWED_PRIORITY} default`]);
+    const first = await publishTo(org);
+    const second = await publishTo(org);
+    expect(await parkedOf([...first, ...second])).toEqual([1, 1]);
+    expect(await prioritiesOf([...first, ...second])).toEqual([]);
+
+    // The release queues them below everyone's, as many jobs as the webhook's cap has room for:
+    // the job made before it lagged is not counted (it waits at everyone's priority), a lagging job is.
+    await releaseDueAttempts(ctx, 10_000, { perWebhook: 1 });
+    expect(await prioritiesOf(first)).toEqual([`${SLOWED_PRIORITY} default`]);
+    expect(await parkedOf(second)).toEqual([1]);
+    await releaseDueAttempts(ctx, 10_000, { perWebhook: 1 });
+    expect(await parkedOf(second)).toEqual([1]);
+    await releaseDueAttempts(ctx, 10_000, { perWebhook: 2 });
+    expect(await parkedOf(second)).toEqual([]);
+    expect(await prioritiesOf(second)).toEqual([`${SLOWED_PRIORITY} default`]);
 
     // A slow success ends a slow-down but not the lag: what the release queues still waits below.
     await record([outcome(id, { timedOut: true, status: null, completedAt: new Date() })]);
@@ -211,7 +225,7 @@ describe('endpoint slow-down', () => {
     expect(await parkedOf(parked)).toEqual([1]);
     await record([outcome(id, { success: true, status: 200, durationMs: LAG_AFTER_MS + 500, completedAt: new Date() })]);
     expect(await laggingOf()).toEqual(since);
-    await releaseDueAttempts(ctx, 10_000);
+    await releaseDueAttempts(ctx, 10_000, { perWebhook: 4 });
     expect(await prioritiesOf(parked)).toEqual([`${SLOWED_PRIORITY} default`]);
 
     // Any quick answer, even a 5xx, ends it.

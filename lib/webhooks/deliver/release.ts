@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { runPrepared } from '@/db/client';
+import { runPlanned, runPrepared, type Transaction } from '@/db/client';
 import { countAttempts } from '@/lib/observability/metrics';
 import { getPublisher, inTransaction, QUEUES } from '@/lib/webhooks/queue/boss';
-import { notifyWorker, toJobs, type DeliveryRequest, type DeliveryToEnqueue } from '@/lib/webhooks/queue/enqueue';
+import { notifyWorker, SLOWED_PRIORITY, toJobs, type DeliveryRequest, type DeliveryToEnqueue } from '@/lib/webhooks/queue/enqueue';
 import { heldAttempt, type DeliveryContext, type HeldTarget } from './attempt';
 import { verdictOf } from './fence';
 import type { LoadedDelivery } from './load';
@@ -20,24 +20,81 @@ export type Released = {
   changes: SlowdownChanges;
 };
 
+type Candidate = { deliveryId: string; webhookId: string; room: number | null };
+
+/**
+ * The candidates taken, in due order: all but a lagging endpoint's beyond its `room` (in jobs, and
+ * so in requests: its jobs carry one delivery each, queue/enqueue.ts).
+ */
+export function withinRoom(candidates: readonly Candidate[]): string[] {
+  const taken = new Map<string, number>();
+  const chosen: string[] = [];
+  for (const c of candidates) {
+    if (c.room !== null) {
+      const count = (taken.get(c.webhookId) ?? 0) + 1;
+      if (count > c.room) continue;
+      taken.set(c.webhookId, count);
+    }
+    chosen.push(c.deliveryId);
+  }
+  return chosen;
+}
+
+/**
+ * The room of each lagging endpoint (lagging.ts) that is not slowed down, in jobs: `perWebhook`
+ * less its jobs running and its jobs waiting below everyone's, each counted through a pg-boss index.
+ * Workers releasing at once may each fill it; pg-boss's group concurrency still holds the requests
+ * in flight to the cap, so that costs a few jobs waiting, never a request more.
+ */
+async function laggingRooms(tx: Transaction, perWebhook: number): Promise<Map<string, number>> {
+  const lagging = await runPrepared<{ id: string }>(tx, sql`select id from webhooks where lagging_since is not null and slowed_since is null`);
+  const rooms = new Map(lagging.map((w) => [w.id, perWebhook]));
+  if (rooms.size === 0) return rooms;
+  const ids = sql.param([...rooms.keys()]);
+  const busy = await runPlanned<{ webhookId: string; jobs: number }>(tx, sql`
+    select group_id as "webhookId", count(*)::int as jobs from (
+      select group_id from pgboss.job where name = ${QUEUES.deliveries} and state = 'active' and group_id = any(${ids}::text[])
+      union all
+      select group_id from pgboss.job
+      where name = ${QUEUES.deliveries} and state < 'active' and not blocked and priority = ${SLOWED_PRIORITY} and group_id = any(${ids}::text[])
+    ) as busy
+    group by group_id`);
+  for (const b of busy) rooms.set(b.webhookId, Math.max(0, perWebhook - b.jobs));
+  return rooms;
+}
+
 /**
  * Releases up to `limit` parked attempts (queue/parked.ts) that have fallen due, in one
  * transaction. An attempt whose endpoint's probe or pause holds it (deliver/slowdown.ts) would be
  * held back by any worker that fetched it: it is recorded here and now as not sent, and its retry
  * parked, without ever becoming a job. The others (the endpoint's probe is free, or it answers
  * again) become delivery jobs: in the slowed-down tier while the slow-down lasts, where the pump
- * claims the probe. Several workers may run this at once: each takes other rows. The fence
- * (fence.ts) holds as for a job: a stale attempt is dropped, one of a disabled webhook kept as skipped.
+ * claims the probe. A lagging endpoint's (lagging.ts) become jobs below everyone's only as its cap
+ * has room: `perWebhook` less its jobs running and waiting there, so its backlog stays parked
+ * rather than in front of the fetch. Several workers may run this at once: each takes other rows.
+ * The fence (fence.ts) holds as for a job: a stale attempt is dropped, one of a disabled webhook
+ * kept as skipped.
  */
-export async function releaseDueAttempts(ctx: DeliveryContext, limit: number): Promise<Released> {
+export async function releaseDueAttempts(ctx: DeliveryContext, limit: number, { perWebhook }: { perWebhook: number }): Promise<Released> {
   let heldRecords: AttemptRecord[] = [];
   const result = await recordingTransaction(async (tx): Promise<Released> => {
     heldRecords = [];
+    const rooms = await laggingRooms(tx, perWebhook);
+    const full = [...rooms].flatMap(([id, room]) => (room > 0 ? [] : [id]));
+    // Locked here, released below or left parked when the transaction ends. Planned per call: the
+    // list of full endpoints is then a constant, looked up by hash rather than read through per row.
+    const candidates = (
+      await runPlanned<{ deliveryId: string; webhookId: string }>(tx, sql`
+        select delivery_id as "deliveryId", webhook_id as "webhookId" from parked_attempts
+        where due_at <= now() and webhook_id <> all(${sql.param(full)}::text[])
+        order by due_at limit ${limit}
+        for update skip locked`)
+    ).map((c) => ({ ...c, room: rooms.get(c.webhookId) ?? null }));
+    const chosen = withinRoom(candidates);
+    if (chosen.length === 0) return { released: 0, held: 0, changes: NO_CHANGES };
     const due = await runPrepared<DueRow>(tx, sql`
-      with due as (
-        select delivery_id from parked_attempts where due_at <= now() order by due_at limit ${limit} for update skip locked
-      ), released as (
-        delete from parked_attempts p using due where p.delivery_id = due.delivery_id
+      with released as (
+        delete from parked_attempts p where p.delivery_id = any(${sql.param(chosen)}::text[])
         returning p.delivery_id, p.attempt, p.due_at
       )
       select d.id, d.organisation_id as "organisationId", d.webhook_id as "webhookId", d.event_type as "eventType",

@@ -24,9 +24,9 @@ export type DeliveryJobData = {
 export type DeliveryRequest = { deliveryId: string; trigger: AttemptTrigger; attempt?: number };
 
 /**
- * `slowed`: the webhook's endpoint is slowed down, so an automatic attempt is parked rather than
- * queued (parked.ts). `lagging`: its endpoint is lagging (deliver/lagging.ts), so the job waits
- * below everyone else's. `attempt`: for automatic attempts, the one the job makes (1 when absent).
+ * `slowed`: the webhook's endpoint is slowed down; `lagging`: it is lagging (deliver/lagging.ts).
+ * Either way an automatic attempt is parked rather than queued (parked.ts), and the release queues
+ * it in its time. `attempt`: for automatic attempts, the one the job makes (1 when absent).
  */
 export type DeliveryToEnqueue = DeliveryRequest & { webhookId: string; slowed?: boolean; lagging?: boolean };
 
@@ -49,12 +49,13 @@ export const SLOWED_TIER_LIMIT = 100;
 type JobToInsert = { data: DeliveryJobData; group: { id: string; tier?: string }; priority?: number };
 
 const slowedJob = (job: JobToInsert): JobToInsert => ({ ...job, group: { ...job.group, tier: SLOWED_TIER }, priority: SLOWED_PRIORITY });
-/** A lagging endpoint's job: below everyone's, at the webhook's usual cap. */
+/** A lagging endpoint's job: below everyone's, at the webhook's usual cap, one delivery each. */
 const laggingJob = (job: JobToInsert): JobToInsert => ({ ...job, priority: SLOWED_PRIORITY });
 
 /**
  * Groups deliveries by webhook, trigger and attempt number into jobs of up to DELIVERIES_PER_JOB;
- * the group id is the webhook, for per-webhook concurrency.
+ * the group id is the webhook, for per-webhook concurrency. A lagging endpoint's jobs carry one
+ * delivery each, so its cap of jobs is also its cap of requests: it is slow to answer already.
  */
 export function toJobs(deliveries: readonly DeliveryToEnqueue[]): JobToInsert[] {
   const byWebhook = new Map<string, DeliveryToEnqueue[]>();
@@ -66,12 +67,14 @@ export function toJobs(deliveries: readonly DeliveryToEnqueue[]): JobToInsert[] 
   }
   const jobs: JobToInsert[] = [];
   for (const list of byWebhook.values()) {
-    for (let i = 0; i < list.length; i += DELIVERIES_PER_JOB) {
-      const chunk = list.slice(i, i + DELIVERIES_PER_JOB);
+    const slowed = list.some((d) => d.slowed);
+    const perJob = !slowed && list.some((d) => d.lagging) ? 1 : DELIVERIES_PER_JOB;
+    for (let i = 0; i < list.length; i += perJob) {
+      const chunk = list.slice(i, i + perJob);
       const { trigger, attempt, webhookId } = chunk[0]!;
       const data: DeliveryJobData = { deliveryIds: chunk.map((d) => d.deliveryId), trigger, ...(attempt === undefined ? {} : { attempt }) };
       const job: JobToInsert = { data, group: { id: webhookId } };
-      jobs.push(chunk.some((d) => d.slowed) ? slowedJob(job) : chunk.some((d) => d.lagging) ? laggingJob(job) : job);
+      jobs.push(slowed ? slowedJob(job) : perJob === 1 ? laggingJob(job) : job);
     }
   }
   return jobs;
@@ -86,10 +89,10 @@ export async function notifyWorker(tx: Transaction, queues: readonly QueueName[]
  * Inserts delivery jobs through the caller's transaction, so they exist exactly when the deliveries
  * they point at commit. Automatic deliveries use the bulk queue; tests and manual retries the
  * interactive one, unless `bulk` (a mass re-send must not queue ahead of an admin's test event).
- * Automatic attempts of slowed-down endpoints are parked instead, due now (parked.ts).
+ * Automatic attempts of slowed-down and lagging endpoints are parked instead, due now (parked.ts).
  */
 export async function enqueueDeliveries(tx: Transaction, toEnqueue: readonly DeliveryToEnqueue[], { bulk = false } = {}): Promise<void> {
-  const parks = (d: DeliveryToEnqueue) => !bulk && d.trigger === 'automatic' && d.slowed === true;
+  const parks = (d: DeliveryToEnqueue) => !bulk && d.trigger === 'automatic' && (d.slowed === true || d.lagging === true);
   await parkAttempts(
     tx,
     toEnqueue.filter(parks).map((d) => ({ deliveryId: d.deliveryId, webhookId: d.webhookId, attempt: d.attempt ?? 1 })),
@@ -114,22 +117,23 @@ export async function enqueueDeliveries(tx: Transaction, toEnqueue: readonly Del
 
 /**
  * An automatic retry of one delivery, due at `startAfter` (jittered); `slowed`: its endpoint is
- * slowed down; `lagging`: it is lagging (the job waits below everyone else's).
+ * slowed down; `lagging`: it is lagging.
  */
 export type ScheduledRetry = { deliveryId: string; webhookId: string; attempt: number; startAfter: Date; slowed?: boolean; lagging?: boolean };
 
 /**
  * Schedules retries in the transaction that records the failed attempts: a job each, due at its
- * `startAfter`; a slowed-down endpoint's are parked until then instead (parked.ts), since most of
- * them will be recorded as not sent, a burst at a time.
+ * `startAfter`; a slowed-down or lagging endpoint's are parked until then instead (parked.ts): most
+ * of a slowed-down one's will be recorded as not sent, a burst at a time, and a lagging one's
+ * wait for its cap.
  */
 export async function scheduleRetries(tx: Transaction, retries: readonly ScheduledRetry[]): Promise<void> {
-  const parked = retries.filter((r) => r.slowed);
+  const parked = retries.filter((r) => r.slowed || r.lagging);
   await parkAttempts(
     tx,
     parked.map((r) => ({ deliveryId: r.deliveryId, webhookId: r.webhookId, attempt: r.attempt, dueAt: r.startAfter })),
   );
-  const queued = parked.length === 0 ? retries : retries.filter((r) => !r.slowed);
+  const queued = parked.length === 0 ? retries : retries.filter((r) => !r.slowed && !r.lagging);
   if (queued.length === 0) return;
   const boss = await getPublisher();
   await boss.insert(

@@ -5,8 +5,9 @@ import { parkedAttempts } from '@/db/schema';
 import { QUEUES } from './boss';
 
 /*
- * Parked attempts: the automatic attempts of slowed-down endpoints wait in `parked_attempts`, not
- * as pg-boss jobs, until they fall due.
+ * Parked attempts: the automatic attempts of slowed-down and lagging endpoints (deliver/lagging.ts)
+ * wait in `parked_attempts`, not as pg-boss jobs, until they fall due and, for a lagging endpoint,
+ * until its cap has room.
  *
  * A dead endpoint subscribed to busy event types gets an attempt per event and a retry per failed
  * attempt, nearly all of them held back and recorded as not sent (deliver/slowdown.ts). As jobs,
@@ -14,7 +15,7 @@ import { QUEUES } from './boss';
  * beside every healthy delivery's job. Parked, it costs a row in a narrow table. The worker
  * releases them as they fall due (deliver/release.ts): those the endpoint's probe or pause holds
  * are recorded as not sent without ever becoming a job, the others become jobs of up to
- * DELIVERIES_PER_JOB per webhook.
+ * DELIVERIES_PER_JOB per webhook (of one, for a lagging endpoint, as its cap has room).
  *
  * Nothing is lost: an attempt is parked in the transaction that creates its delivery or records
  * the attempt before it, and leaves the table in the transaction that records it or inserts its job.

@@ -1,0 +1,1 @@
+CREATE INDEX "webhooks_lagging_idx" ON "webhooks" USING btree ("id") WHERE "webhooks"."lagging_since" is not null;
