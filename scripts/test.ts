@@ -6,11 +6,12 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runMigrations } from '@/db/migrate';
 import { freePort, scratchDatabase } from './lib/scratch-database';
+import { readPlaywright, readVitest, type Tally } from './lib/test-reports';
 
 const root = path.resolve(import.meta.dirname, '..');
 process.env.NEXT_TELEMETRY_DISABLED ??= '1';
@@ -21,20 +22,6 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<n
     const child = spawn(path.join(root, 'node_modules', '.bin', command), args, { cwd: root, env, stdio: 'inherit' });
     child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
-}
-
-type Tally = { passed: number; failed: number; skipped: number };
-
-function readVitest(file: string): Tally | undefined {
-  if (!existsSync(file)) return undefined;
-  const r = JSON.parse(readFileSync(file, 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
-  return { passed: r.numPassedTests, failed: r.numFailedTests, skipped: r.numPendingTests + r.numTodoTests };
-}
-
-function readPlaywright(file: string): Tally | undefined {
-  if (!existsSync(file)) return undefined;
-  const r = JSON.parse(readFileSync(file, 'utf8')) as { stats: { expected: number; unexpected: number; flaky: number; skipped: number } };
-  return { passed: r.stats.expected + r.stats.flaky, failed: r.stats.unexpected, skipped: r.stats.skipped };
 }
 
 async function main() {
@@ -55,7 +42,7 @@ async function main() {
     if (only !== 'e2e') {
       const vitestReport = path.join(reports, 'vitest.json');
       const code = await run('vitest', ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`], env);
-      const tally = readVitest(vitestReport);
+      const tally = readVitest(vitestReport, root);
       if (tally) tallies.push(tally);
       if (code !== 0) exitCode = code;
     }
@@ -64,7 +51,7 @@ async function main() {
       const built = (await run('next', ['build'], { ...env, NODE_ENV: 'production' })) === 0;
       if (!built) {
         exitCode = 1;
-        tallies.push({ passed: 0, failed: 1, skipped: 0 });
+        tallies.push({ passed: 0, failed: 1, skipped: 0, failures: ['next build'] });
       } else {
         const playwrightReport = path.join(reports, 'playwright.json');
         const code = await run('playwright', ['test'], {
@@ -91,6 +78,8 @@ async function main() {
     failed: 0,
     skipped: 0,
   });
+  const failures = tallies.flatMap((t) => t.failures);
+  if (failures.length > 0) console.log(`\nFailed:\n${failures.map((f) => `  ${f}`).join('\n')}`);
   console.log(`\n${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
   process.exit(exitCode || (total.failed > 0 ? 1 : 0));
 }
