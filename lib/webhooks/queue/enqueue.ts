@@ -52,6 +52,9 @@ const slowedJob = (job: JobToInsert): JobToInsert => ({ ...job, group: { ...job.
 /** A lagging endpoint's job: below everyone's, at the webhook's usual cap, one delivery each. */
 const laggingJob = (job: JobToInsert): JobToInsert => ({ ...job, priority: SLOWED_PRIORITY });
 
+/** A slowed-down or lagging endpoint's automatic attempts are parked, not queued (parked.ts). */
+const parksFor = (endpoint: { slowed?: boolean; lagging?: boolean }) => endpoint.slowed === true || endpoint.lagging === true;
+
 /**
  * Groups deliveries by webhook, trigger and attempt number into jobs of up to DELIVERIES_PER_JOB;
  * the group id is the webhook, for per-webhook concurrency. A lagging endpoint's jobs carry one
@@ -68,13 +71,14 @@ export function toJobs(deliveries: readonly DeliveryToEnqueue[]): JobToInsert[] 
   const jobs: JobToInsert[] = [];
   for (const list of byWebhook.values()) {
     const slowed = list.some((d) => d.slowed);
-    const perJob = !slowed && list.some((d) => d.lagging) ? 1 : DELIVERIES_PER_JOB;
+    const lagging = !slowed && list.some((d) => d.lagging);
+    const perJob = lagging ? 1 : DELIVERIES_PER_JOB;
     for (let i = 0; i < list.length; i += perJob) {
       const chunk = list.slice(i, i + perJob);
       const { trigger, attempt, webhookId } = chunk[0]!;
       const data: DeliveryJobData = { deliveryIds: chunk.map((d) => d.deliveryId), trigger, ...(attempt === undefined ? {} : { attempt }) };
       const job: JobToInsert = { data, group: { id: webhookId } };
-      jobs.push(slowed ? slowedJob(job) : perJob === 1 ? laggingJob(job) : job);
+      jobs.push(slowed ? slowedJob(job) : lagging ? laggingJob(job) : job);
     }
   }
   return jobs;
@@ -92,7 +96,7 @@ export async function notifyWorker(tx: Transaction, queues: readonly QueueName[]
  * Automatic attempts of slowed-down and lagging endpoints are parked instead, due now (parked.ts).
  */
 export async function enqueueDeliveries(tx: Transaction, toEnqueue: readonly DeliveryToEnqueue[], { bulk = false } = {}): Promise<void> {
-  const parks = (d: DeliveryToEnqueue) => !bulk && d.trigger === 'automatic' && (d.slowed === true || d.lagging === true);
+  const parks = (d: DeliveryToEnqueue) => !bulk && d.trigger === 'automatic' && parksFor(d);
   await parkAttempts(
     tx,
     toEnqueue.filter(parks).map((d) => ({ deliveryId: d.deliveryId, webhookId: d.webhookId, attempt: d.attempt ?? 1 })),
@@ -128,19 +132,19 @@ export type ScheduledRetry = { deliveryId: string; webhookId: string; attempt: n
  * wait for its cap.
  */
 export async function scheduleRetries(tx: Transaction, retries: readonly ScheduledRetry[]): Promise<void> {
-  const parked = retries.filter((r) => r.slowed || r.lagging);
+  const parked = retries.filter(parksFor);
   await parkAttempts(
     tx,
     parked.map((r) => ({ deliveryId: r.deliveryId, webhookId: r.webhookId, attempt: r.attempt, dueAt: r.startAfter })),
   );
-  const queued = parked.length === 0 ? retries : retries.filter((r) => !r.slowed && !r.lagging);
+  const queued = parked.length === 0 ? retries : retries.filter((r) => !parksFor(r));
   if (queued.length === 0) return;
   const boss = await getPublisher();
   await boss.insert(
     QUEUES.deliveries,
     queued.map((r) => {
       const job: JobToInsert = { data: { deliveryIds: [r.deliveryId], trigger: 'automatic', attempt: r.attempt }, group: { id: r.webhookId } };
-      return { ...(r.lagging ? laggingJob(job) : job), startAfter: r.startAfter };
+      return { ...job, startAfter: r.startAfter };
     }),
     { db: inTransaction(tx) },
   );
