@@ -143,6 +143,11 @@ export const webhooks = pgTable(
      * are parked and queued below everyone else's, at its cap (deliver/release.ts).
      */
     laggingSince: timestamp('lagging_since', { withTimezone: true }),
+    /**
+     * When the endpoint first gave an HTTP answer at this URL. Until then it gets one request at a
+     * time (worker/slow-start.ts); a new URL starts again.
+     */
+    answeredAt: timestamp('answered_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -12,6 +12,7 @@ import { SLOWED_TIER, SLOWED_TIER_LIMIT, type DeliveryRequest } from '@/lib/webh
 import { logAttempts, requestsOf } from './job-data';
 import type { LaggingWatch } from './lagging-watch';
 import { makeLanes, type Finished, type Lane } from './lanes';
+import { SlowStarts } from './slow-start';
 import type { SlowdownMoves } from './slowdown-moves';
 
 const logger = componentLog('worker');
@@ -68,6 +69,8 @@ export class DeliveryPump {
   readonly #weights = new WeakMap<Job<unknown>, number>();
   /** Automatic attempts under way here, so a re-run job fetched meanwhile does not send them again (fence.ts). */
   readonly #automatic = new AutomaticAttemptsInFlight();
+  /** Jobs sending to endpoints that have not answered yet: one at a time each (worker/slow-start.ts). */
+  readonly #slowStarts = new SlowStarts();
   #recorders = 0;
   /** Recorders on the slowed lane's work: at most one, so another is always free for answering jobs. */
   #slowedRecorders = 0;
@@ -154,7 +157,7 @@ export class DeliveryPump {
         jobs = await this.#boss.fetch(queue, {
           batchSize: wanted,
           ...lane.priorities,
-          ...(lane.name === 'answering' && this.#options.moves.parking.size > 0 ? { ignoreGroups: [...this.#options.moves.parking] } : {}),
+          ...this.#leftOut(lane),
           groupConcurrency: { default: perWebhook, tiers: { [SLOWED_TIER]: SLOWED_TIER_LIMIT } },
         });
       } catch (err) {
@@ -170,6 +173,16 @@ export class DeliveryPump {
       // NOTIFY or for one of our jobs to leave its slot rather than asking again at once.
       if (jobs.length < wanted) await this.#sleep(lane, pollMs);
     }
+  }
+
+  /**
+   * The answering lane leaves out the webhooks whose waiting jobs are being parked, and those in
+   * their slow start with a job running here.
+   */
+  #leftOut(lane: Lane): { ignoreGroups?: string[] } {
+    if (lane.name !== 'answering') return {};
+    const ignored = [...this.#options.moves.parking, ...this.#slowStarts.running];
+    return ignored.length > 0 ? { ignoreGroups: ignored } : {};
   }
 
   async #run(lane: Lane, jobs: Job<unknown>[]): Promise<void> {
@@ -230,7 +243,9 @@ export class DeliveryPump {
           automatic: held.flatMap((r) => (r.automaticAttempt === null ? [] : [r.deliveryId])),
           early: automatic,
         });
-      const sentTo = new Set(plan.send.filter((s) => !holds.held.has(s.delivery.id)).map((s) => s.delivery.webhookId));
+      const sent = plan.send.filter((s) => !holds.held.has(s.delivery.id));
+      const sentTo = new Set(sent.map((s) => s.delivery.webhookId));
+      this.#slowStarts.begin(job.id, [...new Set(sent.filter((s) => s.job.trigger === 'automatic' && !s.delivery.answered).map((s) => s.delivery.webhookId))]);
       const untrack = [...sentTo].map((webhookId) => this.#options.lagging.track(webhookId));
       const ended = () => untrack.forEach((done) => done());
       makeAttempts(plan, this.#options.ctx, holds, early).then(
@@ -380,7 +395,10 @@ export class DeliveryPump {
 
   #left(lane: Lane, jobs: readonly Job<unknown>[]): void {
     this.#inFlight -= jobs.length;
-    for (const job of jobs) lane.requests -= this.#weights.get(job) ?? 0;
+    for (const job of jobs) {
+      lane.requests -= this.#weights.get(job) ?? 0;
+      this.#slowStarts.end(job.id);
+    }
     if (this.#inFlight === 0) this.#drained?.();
     this.wake();
   }

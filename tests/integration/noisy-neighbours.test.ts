@@ -134,6 +134,31 @@ describe('endpoints that hang', () => {
     expect(await laggingSince()).toBeNull();
   });
 
+  it('sends an endpoint that has never answered one request at a time until it answers, and then up to its cap', async () => {
+    const org = await createOrganisation();
+    const [dead, alive] = await hangingWebhooks(org.organisationId, 2);
+    // This one answers, in 300 ms.
+    recovered.add(alive!.path);
+    for (let i = 0; i < 6; i++) {
+      await publish(org);
+      await sleep(50);
+    }
+    const toAlive = (await getDb().select({ id: deliveries.id }).from(deliveries).where(eq(deliveries.webhookId, alive!.id))).map((d) => d.id);
+    await waitForStatus(toAlive, 'succeeded', 'the answering endpoint to get every delivery', 10_000, 100);
+    const arrivals = receiver.requests.filter((r) => r.path === alive!.path).map((r) => r.receivedAt).sort((a, b) => a - b);
+    expect(arrivals).toHaveLength(6);
+    // The second request went only once the first had its answer; the rest then went together.
+    expect(arrivals[1]! - arrivals[0]!).toBeGreaterThanOrEqual(300);
+    expect(receiver.mostOpen(alive!.path)).toBeGreaterThan(1);
+    expect(receiver.mostOpen(alive!.path)).toBeLessThanOrEqual(PER_WEBHOOK);
+
+    // The one that hangs had one request out all along, past the lag limit and its time-out.
+    await waitFor(async () => (await slowedDown([dead!.id])).length === 1, 'the hanging endpoint to slow down', TIMEOUT_MS * 2, 100);
+    expect(receiver.mostOpen(dead!.path)).toBe(1);
+    const [row] = await getDb().select({ answeredAt: webhooks.answeredAt }).from(webhooks).where(eq(webhooks.id, dead!.id));
+    expect(row!.answeredAt).toBeNull();
+  });
+
   it('a slowed-down endpoint gets one request at a time, and every scheduled attempt still happens, on time', async () => {
     const org = await createOrganisation();
     const hanging = await hangingWebhooks(org.organisationId, 5);

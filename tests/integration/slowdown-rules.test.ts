@@ -8,6 +8,7 @@ import { claimProbes, MAX_PAUSE_MS, moveWaitingJobs, PROBE_PAUSE_MS, SLOW_AFTER_
 import { closePublisher, getPublisher } from '@/lib/webhooks/queue/boss';
 import { releaseDueAttempts } from '@/lib/webhooks/deliver/release';
 import { scheduleRetries, SLOWED_PRIORITY, SLOWED_TIER } from '@/lib/webhooks/queue/enqueue';
+import { updateWebhook } from '@/lib/webhooks/manage/webhooks';
 import { publishEvent } from '@/lib/webhooks/publish/publish';
 import { completedData, createOrganisation, createWebhook, UNREACHABLE_LOOPBACK } from '../support/fixtures';
 
@@ -194,6 +195,8 @@ describe('endpoint slow-down', () => {
   it("parks a lagging endpoint's new attempts and queues them below everyone's, at its cap, until it answers within the lag limit", async () => {
     const org = await createOrganisation();
     const id = (await createWebhook(org.organisationId, { url: UNREACHABLE_LOOPBACK, events: ['workflow.completed'] })).id;
+    // It has answered before: its slow start is over, and its cap is the webhook's.
+    await getDb().update(webhooks).set({ answeredAt: at }).where(eq(webhooks.id, id));
     const laggingOf = async () => (await getDb().select({ since: webhooks.laggingSince }).from(webhooks).where(eq(webhooks.id, id)))[0]!.since;
     const before = await publishTo(org);
     await markLagging([id]);
@@ -232,5 +235,48 @@ describe('endpoint slow-down', () => {
     await record([outcome(id, { status: 503, durationMs: LAG_AFTER_MS - 1_500, completedAt: new Date() })]);
     expect(await laggingOf()).toBeNull();
     expect(await prioritiesOf(await publishTo(org))).toEqual(['0 default']);
+  });
+
+  it('queues one job at a time for a lagging endpoint that has never answered, whatever its cap, until its first HTTP answer', async () => {
+    const org = await createOrganisation();
+    const id = (await createWebhook(org.organisationId, { url: UNREACHABLE_LOOPBACK, events: ['workflow.completed'] })).id;
+    const answeredOf = async () => (await getDb().select({ at: webhooks.answeredAt }).from(webhooks).where(eq(webhooks.id, id)))[0]!.at;
+    expect(await answeredOf()).toBeNull();
+    await markLagging([id]);
+    const first = await publishTo(org);
+    const second = await publishTo(org);
+    await releaseDueAttempts(ctx, 10_000, { perWebhook: 4 });
+    await releaseDueAttempts(ctx, 10_000, { perWebhook: 4 });
+    expect(await prioritiesOf([...first, ...second])).toEqual([`${SLOWED_PRIORITY} default`]);
+    expect(await parkedOf([...first, ...second])).toEqual([1]);
+
+    // No HTTP answer (the connection refused) is not an answer.
+    await record([outcome(id, { status: null, completedAt: new Date() })]);
+    expect(await answeredOf()).toBeNull();
+    // Any answer is, even a slow 5xx that keeps the lag: the release fills the webhook's cap.
+    const answered = new Date();
+    await record([outcome(id, { status: 503, durationMs: LAG_AFTER_MS + 500, completedAt: answered }), outcome(id, { status: null, completedAt: new Date(answered.getTime() + 1) })]);
+    expect(await answeredOf()).toEqual(answered);
+    await releaseDueAttempts(ctx, 10_000, { perWebhook: 4 });
+    expect(await parkedOf([...first, ...second])).toEqual([]);
+    expect(await prioritiesOf([...first, ...second])).toEqual([`${SLOWED_PRIORITY} default`, `${SLOWED_PRIORITY} default`]);
+    // Later answers leave the time of the first.
+    await record([outcome(id, { status: 200, success: true, completedAt: new Date() })]);
+    expect(await answeredOf()).toEqual(answered);
+  });
+
+  it('starts slowly again when the URL changes, not when the webhook is saved with the same URL', async () => {
+    const org = await createOrganisation();
+    // A public address: the form vets the URL as it would for an admin (nothing is sent to it here).
+    const url = 'https://8.8.8.8/kazinex';
+    const id = (await createWebhook(org.organisationId, { url })).id;
+    const answeredOf = async () => (await getDb().select({ at: webhooks.answeredAt }).from(webhooks).where(eq(webhooks.id, id)))[0]!.at;
+    await record([outcome(id, { status: 200, success: true })]);
+    const form = { id, name: 'Renamed', url, active: true, secret: '' };
+    const saved = await updateWebhook(org.organisationId, form);
+    expect(saved).toEqual({ ok: true, data: { id } });
+    expect(await answeredOf()).toEqual(at);
+    expect((await updateWebhook(org.organisationId, { ...form, url: `${url}/moved` })).ok).toBe(true);
+    expect(await answeredOf()).toBeNull();
   });
 });

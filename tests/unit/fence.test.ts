@@ -15,6 +15,7 @@ const delivery = (id: string, over: Partial<LoadedDelivery> = {}): LoadedDeliver
   secretCiphertext: 'sealed',
   slowed: false,
   lagging: false,
+  answered: true,
   slowedReason: null,
   previousSecretCiphertext: null,
   previousSecretExpiresAt: null,

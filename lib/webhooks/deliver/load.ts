@@ -19,6 +19,8 @@ export type LoadedDelivery = {
   slowedReason: SlowReason | null;
   slowed: boolean;
   lagging: boolean;
+  /** The endpoint has answered at this URL: its slow start is over (worker/slow-start.ts). */
+  answered: boolean;
 };
 
 type Row = Omit<LoadedDelivery, 'previousSecretExpiresAt'> & { previousSecretExpiresAt: string | null };
@@ -35,7 +37,8 @@ export async function loadDeliveries(ids: readonly string[]): Promise<Map<string
            w.secret_ciphertext as "secretCiphertext", w.previous_secret_ciphertext as "previousSecretCiphertext",
            to_json(w.previous_secret_expires_at) #>> '{}' as "previousSecretExpiresAt",
            w.disabled_reason is not null as "webhookDisabled", w.slowed_reason as "slowedReason",
-           w.slowed_since is not null as slowed, w.lagging_since is not null as lagging
+           w.slowed_since is not null as slowed, w.lagging_since is not null as lagging,
+           w.answered_at is not null as answered
     from deliveries d
     join events e on e.id = d.event_id
     join webhooks w on w.id = d.webhook_id

@@ -41,14 +41,17 @@ export function withinRoom(candidates: readonly Candidate[]): string[] {
 }
 
 /**
- * The room of each lagging endpoint (lagging.ts) that is not slowed down, in jobs: `perWebhook`
- * less its jobs running and its jobs waiting below everyone's, each counted through a pg-boss index.
+ * The room of each lagging endpoint (lagging.ts) that is not slowed down, in jobs: its cap less its
+ * jobs running and its jobs waiting below everyone's, each counted through a pg-boss index. The cap
+ * is `perWebhook`, or 1 while the endpoint has never answered (its slow start, worker/slow-start.ts).
  * Workers releasing at once may each fill it; pg-boss's group concurrency still holds the requests
  * in flight to the cap, so that costs a few jobs waiting, never a request more.
  */
 async function laggingRooms(tx: Transaction, perWebhook: number): Promise<Map<string, number>> {
-  const lagging = await runPrepared<{ id: string }>(tx, sql`select id from webhooks where lagging_since is not null and slowed_since is null`);
-  const rooms = new Map(lagging.map((w) => [w.id, perWebhook]));
+  const lagging = await runPrepared<{ id: string; answered: boolean }>(tx, sql`
+    select id, answered_at is not null as answered from webhooks where lagging_since is not null and slowed_since is null`);
+  const caps = new Map(lagging.map((w) => [w.id, w.answered ? perWebhook : 1]));
+  const rooms = new Map(caps);
   if (rooms.size === 0) return rooms;
   const ids = sql.param([...rooms.keys()]);
   const busy = await runPlanned<{ webhookId: string; jobs: number }>(tx, sql`
@@ -59,7 +62,7 @@ async function laggingRooms(tx: Transaction, perWebhook: number): Promise<Map<st
       where name = ${QUEUES.deliveries} and state < 'active' and not blocked and priority = ${SLOWED_PRIORITY} and group_id = any(${ids}::text[])
     ) as busy
     group by group_id`);
-  for (const b of busy) rooms.set(b.webhookId, Math.max(0, perWebhook - b.jobs));
+  for (const b of busy) rooms.set(b.webhookId, Math.max(0, caps.get(b.webhookId)! - b.jobs));
   return rooms;
 }
 

@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { getDb, pgErrorCode } from '@/db/client';
 import { webhooks } from '@/db/schema';
 import { open, seal } from '@/lib/crypto/secret-box';
@@ -55,6 +55,8 @@ export async function updateWebhook(organisationId: string, input: WebhookEditFo
       .set({
         name: input.name,
         url: input.url,
+        // Another URL may be another endpoint: its slow start begins again (worker/slow-start.ts).
+        answeredAt: sql`case when ${webhooks.url} = ${input.url} then ${webhooks.answeredAt} end`,
         active: input.active,
         updatedAt: new Date(),
         // A secret typed in by the admin replaces any rolled-out one still in its overlap, too.
