@@ -57,9 +57,10 @@ const RECORDERS = 2;
  *
  * The budget counts requests, not jobs: a request waiting on an endpoint that hangs costs a socket,
  * so a worker keeps thousands in flight, and an endpoint's share is capped by pg-boss's group
- * concurrency (its jobs in flight, across workers). An endpoint that is slowed down (slowdown.ts)
- * gets one request at a time; its other attempts are recorded at once as not sent. A job leaves
- * its webhook's slot the moment it is recorded, whatever its neighbours in the fetch are doing.
+ * concurrency (its jobs in flight, across workers), and at one job until it first answers
+ * (slow-start.ts). An endpoint that is slowed down (slowdown.ts) gets one request at a time; its
+ * other attempts are recorded at once as not sent. A job leaves its webhook's slot the moment it
+ * is recorded, whatever its neighbours in the fetch are doing.
  */
 export class DeliveryPump {
   readonly #boss: PgBoss;
@@ -69,7 +70,7 @@ export class DeliveryPump {
   readonly #weights = new WeakMap<Job<unknown>, number>();
   /** Automatic attempts under way here, so a re-run job fetched meanwhile does not send them again (fence.ts). */
   readonly #automatic = new AutomaticAttemptsInFlight();
-  /** Jobs sending to endpoints that have not answered yet: one at a time each (worker/slow-start.ts). */
+  /** Jobs sending to endpoints that have not answered yet: one at a time each (slow-start.ts). */
   readonly #slowStarts = new SlowStarts();
   #recorders = 0;
   /** Recorders on the slowed lane's work: at most one, so another is always free for answering jobs. */
