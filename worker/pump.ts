@@ -246,7 +246,7 @@ export class DeliveryPump {
         });
       const sent = plan.send.filter((s) => !holds.held.has(s.delivery.id));
       const sentTo = new Set(sent.map((s) => s.delivery.webhookId));
-      this.#slowStarts.begin(job.id, [...new Set(sent.filter((s) => s.job.trigger === 'automatic' && !s.delivery.answered).map((s) => s.delivery.webhookId))]);
+      this.#slowStarts.begin(job, [...new Set(sent.filter((s) => s.job.trigger === 'automatic' && !s.delivery.answered).map((s) => s.delivery.webhookId))]);
       const untrack = [...sentTo].map((webhookId) => this.#options.lagging.track(webhookId));
       const ended = () => untrack.forEach((done) => done());
       makeAttempts(plan, this.#options.ctx, holds, early).then(
@@ -398,7 +398,7 @@ export class DeliveryPump {
     this.#inFlight -= jobs.length;
     for (const job of jobs) {
       lane.requests -= this.#weights.get(job) ?? 0;
-      this.#slowStarts.end(job.id);
+      this.#slowStarts.end(job);
     }
     if (this.#inFlight === 0) this.#drained?.();
     this.wake();

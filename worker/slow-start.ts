@@ -22,23 +22,26 @@
 
 /** The jobs of one pump that are sending to endpoints in their slow start. */
 export class SlowStarts {
-  /** Webhooks in their slow start, by job id. */
-  readonly #byJob = new Map<string, readonly string[]>();
+  /**
+   * Webhooks in their slow start, by job run: keyed by the fetched job itself, since a job that
+   * expired can be fetched again while its first run is still here.
+   */
+  readonly #byJob = new Map<object, readonly string[]>();
   /** Jobs running, by webhook in its slow start. */
   readonly #jobs = new Map<string, number>();
 
-  /** Job `jobId` is sending to `webhookIds`, endpoints that have not answered yet. */
-  begin(jobId: string, webhookIds: readonly string[]): void {
+  /** `job` is sending to `webhookIds`, endpoints that have not answered yet. */
+  begin(job: object, webhookIds: readonly string[]): void {
     if (webhookIds.length === 0) return;
-    this.#byJob.set(jobId, webhookIds);
+    this.#byJob.set(job, webhookIds);
     for (const id of webhookIds) this.#jobs.set(id, (this.#jobs.get(id) ?? 0) + 1);
   }
 
-  /** Job `jobId` has been recorded or handed back; nothing happens for any other job. */
-  end(jobId: string): void {
-    const webhookIds = this.#byJob.get(jobId);
+  /** `job` has been recorded or handed back; nothing happens for any other job. */
+  end(job: object): void {
+    const webhookIds = this.#byJob.get(job);
     if (!webhookIds) return;
-    this.#byJob.delete(jobId);
+    this.#byJob.delete(job);
     for (const id of webhookIds) {
       const left = (this.#jobs.get(id) ?? 1) - 1;
       if (left > 0) this.#jobs.set(id, left);

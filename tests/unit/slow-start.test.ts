@@ -4,26 +4,28 @@ import { SlowStarts } from '@/worker/slow-start';
 describe("a pump's slow starts", () => {
   it('holds an endpoint back while any of its jobs runs, and lets it go when the last one ends', () => {
     const starts = new SlowStarts();
-    starts.begin('job-1', ['wh_a', 'wh_b']);
-    starts.begin('job-2', ['wh_a']);
+    const [one, two] = [{ id: 'job-1' }, { id: 'job-2' }];
+    starts.begin(one, ['wh_a', 'wh_b']);
+    starts.begin(two, ['wh_a']);
     expect([...starts.running].sort()).toEqual(['wh_a', 'wh_b']);
-    starts.end('job-1');
+    starts.end(one);
     expect([...starts.running]).toEqual(['wh_a']);
-    starts.end('job-2');
+    starts.end(two);
     expect(starts.running.size).toBe(0);
   });
 
-  it('ignores jobs that sent to no endpoint in its slow start, and a job ended twice', () => {
+  it('ignores runs that sent to no endpoint in its slow start, runs ended twice, and a second run of the same job', () => {
     const starts = new SlowStarts();
-    starts.begin('job-1', []);
-    starts.begin('job-2', ['wh_a']);
-    starts.begin('job-3', ['wh_a']);
-    starts.end('job-1');
-    starts.end('job-unknown');
-    starts.end('job-2');
-    starts.end('job-2');
+    const empty = { id: 'job-1' };
+    const first = { id: 'job-2' };
+    const again = { id: 'job-2' }; // the same job fetched again after it expired
+    starts.begin(empty, []);
+    starts.begin(first, ['wh_a']);
+    starts.end(empty);
+    starts.end(again);
     expect([...starts.running]).toEqual(['wh_a']);
-    starts.end('job-3');
+    starts.end(first);
+    starts.end(first);
     expect(starts.running.size).toBe(0);
   });
 });
