@@ -144,8 +144,8 @@ export const webhooks = pgTable(
      */
     laggingSince: timestamp('lagging_since', { withTimezone: true }),
     /**
-     * When the endpoint first gave an HTTP answer at this URL. Until then it gets one request at a
-     * time (worker/slow-start.ts); a new URL starts again.
+     * When the endpoint first gave an HTTP answer at this URL. Until then a worker sends it one job
+     * at a time (worker/slow-start.ts); a new URL starts again.
      */
     answeredAt: timestamp('answered_at', { withTimezone: true }),
     createdAt: createdAt(),

@@ -7,7 +7,7 @@ import { loadDeliveries } from '@/lib/webhooks/deliver/load';
 import { recordAttemptsIn, recordingTransaction, type AttemptRecord } from '@/lib/webhooks/deliver/record';
 import { heldBack, NO_CHANGES, type Holds, type SlowdownChanges } from '@/lib/webhooks/deliver/slowdown';
 import { DELIVERIES_PER_JOB } from '@/lib/webhooks/core/delivery-job';
-import { inTransaction, type QueueName } from '@/lib/webhooks/queue/boss';
+import { inTransaction, QUEUES, type QueueName } from '@/lib/webhooks/queue/boss';
 import { SLOWED_TIER, SLOWED_TIER_LIMIT, type DeliveryRequest } from '@/lib/webhooks/queue/enqueue';
 import { logAttempts, requestsOf } from './job-data';
 import type { LaggingWatch } from './lagging-watch';
@@ -70,7 +70,7 @@ export class DeliveryPump {
   readonly #weights = new WeakMap<Job<unknown>, number>();
   /** Automatic attempts under way here, so a re-run job fetched meanwhile does not send them again (fence.ts). */
   readonly #automatic = new AutomaticAttemptsInFlight();
-  /** Jobs sending to endpoints that have not answered yet: one at a time each (slow-start.ts). */
+  /** Jobs sending to endpoints that have not answered yet: one job at a time each (slow-start.ts). */
   readonly #slowStarts = new SlowStarts();
   #recorders = 0;
   /** Recorders on the slowed lane's work: at most one, so another is always free for answering jobs. */
@@ -246,7 +246,8 @@ export class DeliveryPump {
         });
       const sent = plan.send.filter((s) => !holds.held.has(s.delivery.id));
       const sentTo = new Set(sent.map((s) => s.delivery.webhookId));
-      this.#slowStarts.begin(job, [...new Set(sent.filter((s) => s.job.trigger === 'automatic' && !s.delivery.answered).map((s) => s.delivery.webhookId))]);
+      // Every job of the bulk queue: automatic attempts and mass re-sends (tests and Retry are always sent).
+      if (this.#options.queue === QUEUES.deliveries) this.#slowStarts.begin(job, [...new Set(sent.filter((s) => !s.delivery.answered).map((s) => s.delivery.webhookId))]);
       const untrack = [...sentTo].map((webhookId) => this.#options.lagging.track(webhookId));
       const ended = () => untrack.forEach((done) => done());
       makeAttempts(plan, this.#options.ctx, holds, early).then(

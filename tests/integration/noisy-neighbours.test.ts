@@ -139,9 +139,11 @@ describe('endpoints that hang', () => {
     const [dead, alive] = await hangingWebhooks(org.organisationId, 2);
     // This one answers, in 300 ms.
     recovered.add(alive!.path);
+    // Apart by half its answer time: each job is fetched on its own, and the second one while the
+    // first request is out.
     for (let i = 0; i < 6; i++) {
       await publish(org);
-      await sleep(50);
+      await sleep(150);
     }
     const toAlive = (await getDb().select({ id: deliveries.id }).from(deliveries).where(eq(deliveries.webhookId, alive!.id))).map((d) => d.id);
     await waitForStatus(toAlive, 'succeeded', 'the answering endpoint to get every delivery', 10_000, 100);

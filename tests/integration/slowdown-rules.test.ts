@@ -69,6 +69,7 @@ const outcome = (webhookId: string, over: Partial<SentOutcome> = {}): SentOutcom
   retryAfterMs: null,
   durationMs: 40,
   completedAt: at,
+  url: UNREACHABLE_LOOPBACK,
   ...over,
 });
 
@@ -265,18 +266,24 @@ describe('endpoint slow-down', () => {
     expect(await answeredOf()).toEqual(answered);
   });
 
-  it('starts slowly again when the URL changes, not when the webhook is saved with the same URL', async () => {
+  it('starts slowly again when the URL changes, whatever the old URL answers, and not when the webhook is saved with the same URL', async () => {
     const org = await createOrganisation();
     // A public address: the form vets the URL as it would for an admin (nothing is sent to it here).
     const url = 'https://8.8.8.8/kazinex';
     const id = (await createWebhook(org.organisationId, { url })).id;
     const answeredOf = async () => (await getDb().select({ at: webhooks.answeredAt }).from(webhooks).where(eq(webhooks.id, id)))[0]!.at;
-    await record([outcome(id, { status: 200, success: true })]);
+    await record([outcome(id, { status: 200, success: true, url })]);
     const form = { id, name: 'Renamed', url, active: true, secret: '' };
     const saved = await updateWebhook(org.organisationId, form);
     expect(saved).toEqual({ ok: true, data: { id } });
     expect(await answeredOf()).toEqual(at);
     expect((await updateWebhook(org.organisationId, { ...form, url: `${url}/moved` })).ok).toBe(true);
     expect(await answeredOf()).toBeNull();
+    // A request to the old URL that was still out when it changed does not answer for the new one.
+    await record([outcome(id, { status: 200, success: true, url, completedAt: new Date() })]);
+    expect(await answeredOf()).toBeNull();
+    const moved = new Date();
+    await record([outcome(id, { status: 200, success: true, url: `${url}/moved`, completedAt: moved })]);
+    expect(await answeredOf()).toEqual(moved);
   });
 });

@@ -137,6 +137,7 @@ export async function recordAttemptsIn(tx: Transaction, records: readonly Attemp
         retryAfterMs: r.request.retryAfterMs,
         durationMs: r.durationMs ?? null,
         completedAt: r.completedAt,
+        url: r.requestUrl,
       })),
   );
   await rollUpAttempts(tx, recorded);

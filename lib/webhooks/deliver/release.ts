@@ -44,8 +44,9 @@ export function withinRoom(candidates: readonly Candidate[]): string[] {
  * The room of each lagging endpoint (lagging.ts) that is not slowed down, in jobs: its cap less its
  * jobs running and its jobs waiting below everyone's, each counted through a pg-boss index. The cap
  * is `perWebhook`, or 1 while the endpoint has never answered (its slow start, worker/slow-start.ts).
- * Workers releasing at once may each fill it; pg-boss's group concurrency still holds the requests
- * in flight to the cap, so that costs a few jobs waiting, never a request more.
+ * Workers releasing at once may each fill it. pg-boss's group concurrency still holds the jobs in
+ * flight to `perWebhook`, so for an answered endpoint that costs a few jobs waiting, never a request
+ * more; one that never answered may get a job from each releasing worker.
  */
 async function laggingRooms(tx: Transaction, perWebhook: number): Promise<Map<string, number>> {
   const lagging = await runPrepared<{ id: string; answered: boolean }>(tx, sql`

@@ -98,9 +98,11 @@ export type SentOutcome = {
   /** How long the endpoint took to answer (null when unknown). */
   durationMs: number | null;
   completedAt: Date;
+  /** The URL the request went to: an answer ends the slow start only while it is still the webhook's. */
+  url: string;
 };
 
-const CHANGE = { id: 'text', ok: 'boolean', trip: 'text', unreachable: 'boolean', quick: 'boolean', answeredAt: 'timestamptz', at: 'timestamptz', pauseMs: 'int' } as const;
+const CHANGE = { id: 'text', ok: 'boolean', trip: 'text', unreachable: 'boolean', quick: 'boolean', answeredAt: 'timestamptz', answeredUrl: 'text', at: 'timestamptz', pauseMs: 'int' } as const;
 
 /**
  * In the recording transaction, after failure tracking: each webhook's latest sent attempt of the
@@ -108,18 +110,18 @@ const CHANGE = { id: 'text', ok: 'boolean', trip: 'text', unreachable: 'boolean'
  * failure without an HTTP answer starts it once the webhook's consecutive failures reach
  * SLOW_AFTER_FAILURES. Every failure while slowed down keeps it and pauses the next probe. An
  * HTTP answer within LAG_AFTER_MS ends the endpoint's lagging (lagging.ts); the first HTTP answer
- * of any attempt in the batch ends its slow start (worker/slow-start.ts).
+ * of any attempt in the batch from the webhook's current URL ends its slow start (worker/slow-start.ts).
  * Returns the webhooks whose slow-down started or ended, for `moveWaitingJobs` once this commits.
  */
 export async function trackSlowdown(tx: Transaction, outcomes: readonly SentOutcome[]): Promise<SlowdownChanges> {
   const latest = new Map<string, SentOutcome>();
   /** Each webhook's first HTTP answer in the batch. */
-  const answered = new Map<string, Date>();
+  const answered = new Map<string, SentOutcome>();
   for (const o of outcomes) {
     const seen = latest.get(o.webhookId);
     if (!seen || o.completedAt >= seen.completedAt) latest.set(o.webhookId, o);
     const first = answered.get(o.webhookId);
-    if (o.status !== null && (!first || o.completedAt < first)) answered.set(o.webhookId, o.completedAt);
+    if (o.status !== null && (!first || o.completedAt < first.completedAt)) answered.set(o.webhookId, o);
   }
   if (latest.size === 0) return NO_CHANGES;
   const rows = [...latest.values()]
@@ -130,7 +132,8 @@ export async function trackSlowdown(tx: Transaction, outcomes: readonly SentOutc
       trip: o.success ? null : o.timedOut ? 'timeout' : o.status === 429 ? 'rate_limited' : null,
       unreachable: !o.success && o.status === null,
       quick: o.status !== null && o.durationMs !== null && o.durationMs < LAG_AFTER_MS,
-      answeredAt: answered.get(o.webhookId) ?? null,
+      answeredAt: answered.get(o.webhookId)?.completedAt ?? null,
+      answeredUrl: answered.get(o.webhookId)?.url ?? null,
       at: o.completedAt,
       pauseMs: o.status === 429 && o.retryAfterMs !== null ? Math.min(MAX_PAUSE_MS, o.retryAfterMs) : PROBE_PAUSE_MS,
     }));
@@ -142,7 +145,7 @@ export async function trackSlowdown(tx: Transaction, outcomes: readonly SentOutc
         slowed_reason = case when v.ok then null when ${slowed} then coalesce(v.trip, w.slowed_reason, 'failing') end,
         probe_until = case when v.ok then null when ${slowed} then v.at + make_interval(secs => v."pauseMs" / 1000.0) end,
         lagging_since = case when v.quick then null else w.lagging_since end,
-        answered_at = coalesce(w.answered_at, v."answeredAt")
+        answered_at = coalesce(w.answered_at, case when v."answeredUrl" = w.url then v."answeredAt" end)
     from ${recordset('v', CHANGE, rows)}, before b
     where w.id = v.id and b.id = w.id
     returning w.id, b.slowed_since is null and w.slowed_since is not null as started, b.slowed_since is not null and w.slowed_since is null as ended`);
