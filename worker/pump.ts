@@ -43,6 +43,9 @@ export type PumpOptions = {
   ctx: DeliveryContext;
 };
 
+/** A job fetched and planned: what it sends, and its automatic attempts (fence.ts). */
+type Planned = { job: Job<unknown>; plan: AttemptPlan; automatic: string[] };
+
 /** A probe's claim outlives its request's time limit by this much, for recording it. */
 const PROBE_LEASE_MARGIN_MS = 5_000;
 
@@ -198,7 +201,7 @@ export class DeliveryPump {
       await this.#giveBack(lane, jobs, err);
       return;
     }
-    const plans: { job: Job<unknown>; plan: AttemptPlan; automatic: string[] }[] = [];
+    const plans: Planned[] = [];
     jobs.forEach((job, i) => {
       let plan;
       try {
@@ -233,37 +236,43 @@ export class DeliveryPump {
       );
       return;
     }
-    for (const { job, plan, automatic } of plans) {
-      const early = (held: AttemptRecord[]) =>
-        this.#finish({
-          job,
-          lane,
-          recordIn: lane,
-          records: held,
-          skipped: [],
-          automatic: held.flatMap((r) => (r.automaticAttempt === null ? [] : [r.deliveryId])),
-          early: automatic,
-        });
-      const sent = plan.send.filter((s) => !holds.held.has(s.delivery.id));
-      const sentTo = new Set(sent.map((s) => s.delivery.webhookId));
-      // Every job of the bulk queue: automatic attempts and mass re-sends (tests and Retry are always sent).
-      if (this.#options.queue === QUEUES.deliveries) this.#slowStarts.begin(job, [...new Set(sent.filter((s) => !s.delivery.answered).map((s) => s.delivery.webhookId))]);
-      const untrack = [...sentTo].map((webhookId) => this.#options.lagging.track(webhookId));
-      const ended = () => untrack.forEach((done) => done());
-      makeAttempts(plan, this.#options.ctx, holds, early).then(
-        (records) => {
-          ended();
-          countAttempts(records.map((r) => ({ success: r.success, trigger: r.trigger, durationMs: r.durationMs ?? 0 })));
-          logAttempts(job, records);
-          this.#finish({ job, lane, recordIn: this.#recordingLane(lane, records), records, skipped: plan.skipped, automatic });
-        },
-        (err: unknown) => {
-          ended();
-          this.#automatic.release(automatic);
-          void this.#giveBack(lane, [job], err);
-        },
-      );
-    }
+    for (const planned of plans) this.#send(lane, planned, holds);
+  }
+
+  /**
+   * Makes one job's attempts. Those held back are recorded early; the requests that go out are
+   * tracked by the lagging watch and, for endpoints that never answered, the slow start. The job
+   * joins the next recording once all have ended.
+   */
+  #send(lane: Lane, { job, plan, automatic }: Planned, holds: Holds): void {
+    const early = (held: AttemptRecord[]) =>
+      this.#finish({
+        job,
+        lane,
+        recordIn: lane,
+        records: held,
+        skipped: [],
+        automatic: held.flatMap((r) => (r.automaticAttempt === null ? [] : [r.deliveryId])),
+        early: automatic,
+      });
+    const sent = plan.send.filter((s) => !holds.held.has(s.delivery.id));
+    // Every job of the bulk queue: automatic attempts and mass re-sends (tests and Retry are always sent).
+    if (this.#options.queue === QUEUES.deliveries) this.#slowStarts.begin(job, [...new Set(sent.filter((s) => !s.delivery.answered).map((s) => s.delivery.webhookId))]);
+    const untrack = [...new Set(sent.map((s) => s.delivery.webhookId))].map((webhookId) => this.#options.lagging.track(webhookId));
+    const ended = () => untrack.forEach((done) => done());
+    makeAttempts(plan, this.#options.ctx, holds, early).then(
+      (records) => {
+        ended();
+        countAttempts(records.map((r) => ({ success: r.success, trigger: r.trigger, durationMs: r.durationMs ?? 0 })));
+        logAttempts(job, records);
+        this.#finish({ job, lane, recordIn: this.#recordingLane(lane, records), records, skipped: plan.skipped, automatic });
+      },
+      (err: unknown) => {
+        ended();
+        this.#automatic.release(automatic);
+        void this.#giveBack(lane, [job], err);
+      },
+    );
   }
 
   /**

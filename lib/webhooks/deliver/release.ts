@@ -51,10 +51,8 @@ export function withinRoom(candidates: readonly Candidate[]): string[] {
 async function laggingRooms(tx: Transaction, perWebhook: number): Promise<Map<string, number>> {
   const lagging = await runPrepared<{ id: string; answered: boolean }>(tx, sql`
     select id, answered_at is not null as answered from webhooks where lagging_since is not null and slowed_since is null`);
-  const caps = new Map(lagging.map((w) => [w.id, w.answered ? perWebhook : 1]));
-  const rooms = new Map(caps);
-  if (rooms.size === 0) return rooms;
-  const ids = sql.param([...rooms.keys()]);
+  if (lagging.length === 0) return new Map();
+  const ids = sql.param(lagging.map((w) => w.id));
   const busy = await runPlanned<{ webhookId: string; jobs: number }>(tx, sql`
     select group_id as "webhookId", count(*)::int as jobs from (
       select group_id from pgboss.job where name = ${QUEUES.deliveries} and state = 'active' and group_id = any(${ids}::text[])
@@ -63,8 +61,8 @@ async function laggingRooms(tx: Transaction, perWebhook: number): Promise<Map<st
       where name = ${QUEUES.deliveries} and state < 'active' and not blocked and priority = ${SLOWED_PRIORITY} and group_id = any(${ids}::text[])
     ) as busy
     group by group_id`);
-  for (const b of busy) rooms.set(b.webhookId, Math.max(0, caps.get(b.webhookId)! - b.jobs));
-  return rooms;
+  const jobs = new Map(busy.map((b) => [b.webhookId, b.jobs]));
+  return new Map(lagging.map((w) => [w.id, Math.max(0, (w.answered ? perWebhook : 1) - (jobs.get(w.id) ?? 0))]));
 }
 
 /**
@@ -74,8 +72,8 @@ async function laggingRooms(tx: Transaction, perWebhook: number): Promise<Map<st
  * parked, without ever becoming a job. The others (the endpoint's probe is free, or it answers
  * again) become delivery jobs: in the slowed-down tier while the slow-down lasts, where the pump
  * claims the probe. A lagging endpoint's (lagging.ts) become jobs below everyone's only as its cap
- * has room: `perWebhook` less its jobs running and waiting there, so its backlog stays parked
- * rather than in front of the fetch. Several workers may run this at once: each takes other rows.
+ * has room (`laggingRooms`), so its backlog stays parked rather than in front of the fetch.
+ * Several workers may run this at once: each takes other rows.
  * The fence (fence.ts) holds as for a job: a stale attempt is dropped, one of a disabled webhook
  * kept as skipped.
  */
