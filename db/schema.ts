@@ -234,9 +234,12 @@ export const deliveries = pgTable(
     id: text('id').primaryKey(),
     // Denormalised for tenancy checks without a join; kept consistent by the webhook and event cascades.
     organisationId: text('organisation_id').notNull(),
-    eventId: text('event_id')
-      .notNull()
-      .references(() => events.id, { onDelete: 'cascade' }),
+    /**
+     * The event, written in the same transaction. No foreign key: its check would lock the event row
+     * once per delivery, and an event fans out to hundreds. Deleting events deletes their deliveries
+     * all the same, by a trigger per statement (migration 0013_statement_cascades).
+     */
+    eventId: text('event_id').notNull(),
     webhookId: text('webhook_id')
       .notNull()
       .references(() => webhooks.id, { onDelete: 'cascade' }),
@@ -284,9 +287,13 @@ export const deliveries = pgTable(
 export const parkedAttempts = pgTable(
   'parked_attempts',
   {
-    deliveryId: text('delivery_id')
-      .primaryKey()
-      .references(() => deliveries.id, { onDelete: 'cascade' }),
+    /**
+     * No foreign key (see `deliveries.eventId`): an attempt is parked by the transaction that creates
+     * or records its delivery, or moved here from a job joined to it (`parkWaitingJobs`), and the
+     * release drops one whose delivery is gone. Deleting deliveries deletes their parked attempts by a
+     * trigger per statement.
+     */
+    deliveryId: text('delivery_id').primaryKey(),
     webhookId: text('webhook_id').notNull(),
     /** The automatic attempt it waits to make: 1 for the first. */
     attempt: integer('attempt').notNull(),
@@ -300,9 +307,12 @@ export const deliveryAttempts = pgTable(
   'delivery_attempts',
   {
     id: text('id').primaryKey(),
-    deliveryId: text('delivery_id')
-      .notNull()
-      .references(() => deliveries.id, { onDelete: 'cascade' }),
+    /**
+     * No foreign key (see `deliveries.eventId`): an attempt is stored only by the transaction that has
+     * just updated (and so locked) its delivery. Deleting deliveries deletes their attempts by a
+     * trigger per statement.
+     */
+    deliveryId: text('delivery_id').notNull(),
     // Copied from the delivery so the Delivery Log pages through one index without joins.
     organisationId: text('organisation_id').notNull(),
     webhookId: text('webhook_id').notNull(),

@@ -20,7 +20,9 @@ export async function putOrganisation(id: string, body: OrganisationBody): Promi
 /**
  * Removes the organisation and everything of it: projects, users and their sessions, webhooks and
  * their subscriptions, events, deliveries and attempts all go with it by the foreign keys' cascades
- * (deliveries and attempts through their webhook and event). Removing one that is gone is no error.
+ * (deliveries through their webhook) and the triggers that stand for them where an insert would pay
+ * too much for a foreign key (an event's deliveries, a delivery's attempts: db/schema.ts). Removing
+ * one that is gone is no error.
  */
 export async function deleteOrganisation(id: string): Promise<void> {
   await getDb().delete(organisations).where(eq(organisations.id, id));

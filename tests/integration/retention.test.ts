@@ -1,48 +1,16 @@
 import { inArray } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { closeDb, getDb } from '@/db/client';
-import { deliveries, deliveryAttempts, events, idempotencyKeys, webhookHourlyStats, type DeliveryStatus } from '@/db/schema';
+import { deliveries, deliveryAttempts, events, idempotencyKeys, webhookHourlyStats } from '@/db/schema';
 import { newId } from '@/lib/ids';
 import { pruneDeliveryLog } from '@/lib/webhooks/deliver/prune';
-import { createOrganisation, createWebhook } from '../support/fixtures';
+import { createOrganisation, createWebhook, loggedDelivery } from '../support/fixtures';
 
 afterAll(async () => {
   await closeDb();
 });
 
 const DAY = 24 * 60 * 60 * 1000;
-
-/** An event, its delivery in `status` and `attempts` attempts, all stamped `at`. */
-async function loggedDelivery(org: { organisationId: string; projectId: string }, webhookId: string, at: Date, status: DeliveryStatus, attempts: number) {
-  const eventId = newId('evt');
-  const deliveryId = newId('dlv');
-  await getDb().insert(events).values({ id: eventId, organisationId: org.organisationId, projectId: org.projectId, type: 'workflow.completed', occurredAt: at, body: '{}', createdAt: at });
-  await getDb()
-    .insert(deliveries)
-    .values({ id: deliveryId, organisationId: org.organisationId, eventId, webhookId, eventType: 'workflow.completed', status, attemptCount: attempts, createdAt: at, updatedAt: at });
-  const attemptIds = Array.from({ length: attempts }, () => newId('att'));
-  if (attempts > 0) {
-    await getDb()
-      .insert(deliveryAttempts)
-      .values(
-        attemptIds.map((id, i) => ({
-          id,
-          deliveryId,
-          organisationId: org.organisationId,
-          webhookId,
-          eventType: 'workflow.completed',
-          attemptNumber: i + 1,
-          trigger: 'automatic' as const,
-          requestUrl: 'https://example.com/hook',
-          durationMs: 5,
-          success: false,
-          startedAt: at,
-          completedAt: at,
-        })),
-      );
-  }
-  return { eventId, deliveryId, attemptIds };
-}
 
 describe('Delivery Log retention', () => {
   it('prunes attempts, finished deliveries, their events and idempotency keys older than the retention, in bounded batches', async () => {

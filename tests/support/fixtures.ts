@@ -1,5 +1,5 @@
 import { getDb } from '@/db/client';
-import { organisations, projects, webhooks, webhookSubscriptions } from '@/db/schema';
+import { deliveries, deliveryAttempts, events, organisations, projects, webhooks, webhookSubscriptions, type DeliveryStatus } from '@/db/schema';
 import { seal } from '@/lib/crypto/secret-box';
 import { env } from '@/lib/env';
 import { newId } from '@/lib/ids';
@@ -51,3 +51,35 @@ export const completedData = {
   status: 'completed',
   outcome: 'approved',
 } as const;
+
+/** An event, its delivery in `status` and `attempts` attempts, all stamped `at`. */
+export async function loggedDelivery(org: { organisationId: string; projectId: string }, webhookId: string, at: Date, status: DeliveryStatus, attempts: number) {
+  const eventId = newId('evt');
+  const deliveryId = newId('dlv');
+  await getDb().insert(events).values({ id: eventId, organisationId: org.organisationId, projectId: org.projectId, type: 'workflow.completed', occurredAt: at, body: '{}', createdAt: at });
+  await getDb()
+    .insert(deliveries)
+    .values({ id: deliveryId, organisationId: org.organisationId, eventId, webhookId, eventType: 'workflow.completed', status, attemptCount: attempts, createdAt: at, updatedAt: at });
+  const attemptIds = Array.from({ length: attempts }, () => newId('att'));
+  if (attempts > 0) {
+    await getDb()
+      .insert(deliveryAttempts)
+      .values(
+        attemptIds.map((id, i) => ({
+          id,
+          deliveryId,
+          organisationId: org.organisationId,
+          webhookId,
+          eventType: 'workflow.completed',
+          attemptNumber: i + 1,
+          trigger: 'automatic' as const,
+          requestUrl: 'https://example.com/hook',
+          durationMs: 5,
+          success: false,
+          startedAt: at,
+          completedAt: at,
+        })),
+      );
+  }
+  return { eventId, deliveryId, attemptIds };
+}
