@@ -43,5 +43,6 @@ export async function storeEvents(tx: Transaction, newEvents: readonly NewEvent[
   await enqueueDeliveries(
     tx,
     newDeliveries.filter((d) => d.status !== 'skipped').map(({ id, webhookId, trigger, slowed, lagging }) => ({ deliveryId: id, webhookId, trigger, slowed, lagging })),
+    { created: true },
   );
 }

@@ -28,10 +28,14 @@ export type ParkedAttempt = { deliveryId: string; webhookId: string; attempt: nu
 const KEEP_LATER_ATTEMPT = sql`on conflict (delivery_id) do update set attempt = excluded.attempt, due_at = excluded.due_at
     where excluded.attempt > parked_attempts.attempt`;
 
-/** Parks automatic attempts in the caller's transaction. */
-export async function parkAttempts(tx: Transaction, attempts: readonly ParkedAttempt[]): Promise<void> {
+/**
+ * Parks automatic attempts in the caller's transaction. `created`: their deliveries were created by
+ * this transaction, so none of them has an attempt parked yet, and a plain insert does (a conflict
+ * check per row is a speculative insertion, which a publish to hundreds of endpoints would pay).
+ */
+export async function parkAttempts(tx: Transaction, attempts: readonly ParkedAttempt[], { created = false } = {}): Promise<void> {
   if (attempts.length === 0) return;
-  await runPrepared(tx, sql`${insertRows(parkedAttempts, attempts)} ${KEEP_LATER_ATTEMPT}`);
+  await runPrepared(tx, created ? insertRows(parkedAttempts, attempts) : sql`${insertRows(parkedAttempts, attempts)} ${KEEP_LATER_ATTEMPT}`);
 }
 
 /**
