@@ -2,10 +2,11 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDb, getDb } from '@/db/client';
 import { deliveries, deliveryAttempts, webhooks } from '@/db/schema';
-import type { DeliveryContext } from '@/lib/webhooks/deliver/attempt';
+import { heldAttempt, type DeliveryContext, type HeldTarget } from '@/lib/webhooks/deliver/attempt';
 import { LAG_AFTER_MS, markLagging } from '@/lib/webhooks/deliver/lagging';
 import { claimProbes, MAX_PAUSE_MS, moveWaitingJobs, PROBE_PAUSE_MS, SLOW_AFTER_FAILURES, trackSlowdown, type SentOutcome } from '@/lib/webhooks/deliver/slowdown';
 import { closePublisher, getPublisher } from '@/lib/webhooks/queue/boss';
+import { recordAttemptsIn, recordingTransaction, type AttemptRecord } from '@/lib/webhooks/deliver/record';
 import { releaseDueAttempts } from '@/lib/webhooks/deliver/release';
 import { scheduleRetries, SLOWED_PRIORITY, SLOWED_TIER } from '@/lib/webhooks/queue/enqueue';
 import { updateWebhook } from '@/lib/webhooks/manage/webhooks';
@@ -173,6 +174,32 @@ describe('endpoint slow-down', () => {
     // It answers again: the job comes back to everyone's tier.
     await record([outcome(id, { success: true, status: 200, completedAt: new Date() })]);
     expect(await prioritiesOf(both)).toEqual(['0 default']);
+  });
+
+  it('commits a record of attempts none of which went out without waiting for the disk, and one with a request sent as usual', async () => {
+    const org = await createOrganisation();
+    const id = (await createWebhook(org.organisationId, { url: UNREACHABLE_LOOPBACK, events: ['workflow.completed'] })).id;
+    const [heldId] = await publishTo(org);
+    const [sentId] = await publishTo(org);
+    const target = (deliveryId: string): HeldTarget => ({
+      id: deliveryId, organisationId: org.organisationId, webhookId: id, eventType: 'workflow.completed', url: UNREACHABLE_LOOPBACK,
+      attemptCount: 0, slowed: true, slowedReason: 'timeout', lagging: false,
+    });
+    const held = heldAttempt({ deliveryId: heldId!, trigger: 'automatic', attempt: 1 }, target(heldId!), ctx);
+    const sent = { ...heldAttempt({ deliveryId: sentId!, trigger: 'automatic', attempt: 1 }, target(sentId!), ctx), request: { ...held.request, sent: true, held: false } };
+    /** The transaction's commit setting once the records are in it. */
+    const commitOf = (records: AttemptRecord[]) =>
+      recordingTransaction(async (tx) => {
+        await recordAttemptsIn(tx, records);
+        const [row] = await tx.execute<{ setting: string }>(sql`select current_setting('synchronous_commit') as setting`);
+        return row!.setting;
+      });
+
+    expect(await commitOf([held])).toBe('off');
+    expect(await commitOf([sent])).toBe('on');
+    // Whatever the commit, each attempt is stored.
+    const attempts = await getDb().select({ deliveryId: deliveryAttempts.deliveryId }).from(deliveryAttempts).where(inArray(deliveryAttempts.deliveryId, [heldId!, sentId!]));
+    expect(attempts.map((a) => a.deliveryId).sort()).toEqual([heldId!, sentId!].sort());
   });
 
   it('keeps a parked attempt until it falls due, and queues it in the tier its endpoint is in by then', async () => {

@@ -89,8 +89,16 @@ async function markSkipped(tx: Transaction, ids: readonly string[]): Promise<voi
  * Stores attempts and moves their deliveries and webhooks on (retries scheduled, failure counters,
  * disabling, slow-down), in the caller's transaction, with a few statements whatever the batch
  * size. Returns the slow-downs it started or ended: pass them to `moveWaitingJobs` once it commits.
+ *
+ * When no request went out for any of them (held back by a slow-down, refused before connecting,
+ * or no attempt at all), the transaction commits without waiting for its write-ahead log to reach
+ * the disk: a database crash may then lose it, which leaves the attempts to be made again, as if
+ * they had not come due yet, and sends nothing twice. A dead endpoint's attempts are nearly all
+ * held back, recorded by the hundred, and flushing each such batch was disk work that the
+ * publishes' and the answering endpoints' commits waited behind.
  */
 export async function recordAttemptsIn(tx: Transaction, records: readonly AttemptRecord[], options: RecordOptions = {}): Promise<SlowdownChanges> {
+  if (records.every((r) => !r.request.sent)) await runPrepared(tx, sql`set local synchronous_commit = off`);
   await markSkipped(tx, options.skipped ?? []);
   if (records.length === 0) return { started: [], ended: [] };
   const groups = byDelivery(records);
