@@ -1,7 +1,8 @@
 import { inArray, sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { closeDb, getDb } from '@/db/client';
-import { deliveries, deliveryAttempts, events, parkedAttempts } from '@/db/schema';
+import { deliveries, deliveryAttempts, events, parkedAttempts, projects } from '@/db/schema';
+import { newId } from '@/lib/ids';
 import { deleteOrganisation } from '@/lib/provisioning/organisations';
 import { deleteProject } from '@/lib/provisioning/projects';
 import { deleteWebhook } from '@/lib/webhooks/manage/webhooks';
@@ -59,10 +60,11 @@ describe('deleting what deliveries belong to', () => {
   it('deletes a project with its events, their deliveries, attempts and parked attempts, and nothing of another project', async () => {
     const org = await createOrganisation();
     const webhook = await createWebhook(org.organisationId, { url: UNREACHABLE_LOOPBACK });
-    const other = await createOrganisation();
-    const otherWebhook = await createWebhook(other.organisationId, { url: UNREACHABLE_LOOPBACK });
+    // Another project of the same organisation, whose events go to the same webhook.
+    const other = { organisationId: org.organisationId, projectId: newId('proj') };
+    await getDb().insert(projects).values({ id: other.projectId, organisationId: org.organisationId, name: 'Other project' });
     const ofProject = [await parkedDelivery(org, webhook.id, 2), await parkedDelivery(org, webhook.id, 4), await loggedDelivery(org, webhook.id, new Date(), 'succeeded', 1)];
-    const ofOther = [await parkedDelivery(other, otherWebhook.id, 1)];
+    const ofOther = [await parkedDelivery(other, webhook.id, 1)];
 
     await deleteProject(org.organisationId, org.projectId);
 
@@ -70,14 +72,17 @@ describe('deleting what deliveries belong to', () => {
     expect(await left(ofOther)).toEqual({ events: 1, deliveries: 1, attempts: 1, parked: 1 });
   });
 
-  it('deletes an organisation with everything of its deliveries', async () => {
+  it('deletes an organisation with everything of its deliveries, and nothing of another organisation', async () => {
     const org = await createOrganisation();
     const webhooks = [await createWebhook(org.organisationId, { url: UNREACHABLE_LOOPBACK }), await createWebhook(org.organisationId, { url: UNREACHABLE_LOOPBACK })];
     const logged = [await parkedDelivery(org, webhooks[0]!.id, 2), await parkedDelivery(org, webhooks[1]!.id, 5)];
+    const other = await createOrganisation();
+    const ofOther = [await parkedDelivery(other, (await createWebhook(other.organisationId, { url: UNREACHABLE_LOOPBACK })).id, 3)];
 
     await deleteOrganisation(org.organisationId);
 
     expect(await left(logged)).toEqual(none);
+    expect(await left(ofOther)).toEqual({ events: 1, deliveries: 1, attempts: 3, parked: 1 });
   });
 
   it('deletes every delivery of each event when one statement deletes many events', async () => {
@@ -87,6 +92,7 @@ describe('deleting what deliveries belong to', () => {
     const logged = await Promise.all(Array.from({ length: 5 }, () => parkedDelivery(org, first.id, 2)));
     // A second delivery of each event, to the other webhook.
     const seconds = logged.map((l) => ({ ...l, deliveryId: `${l.deliveryId}_2` }));
+    const kept = await parkedDelivery(org, first.id, 1);
     await getDb().execute(sql`
       insert into deliveries (id, organisation_id, event_id, webhook_id, event_type)
       select d.id || '_2', d.organisation_id, d.event_id, ${second.id}, d.event_type from deliveries d
@@ -96,5 +102,6 @@ describe('deleting what deliveries belong to', () => {
     await getDb().delete(events).where(inArray(events.id, logged.map((l) => l.eventId)));
 
     expect(await left([...logged, ...seconds])).toEqual(none);
+    expect(await left([kept])).toEqual({ events: 1, deliveries: 1, attempts: 1, parked: 1 });
   });
 });
