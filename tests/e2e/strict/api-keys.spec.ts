@@ -130,4 +130,11 @@ test('the Webhooks Guide is linked from Webhooks, shows the worked example and h
   await java.getByRole('button', { name: 'Copy Java' }).click();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(await java.locator('pre').textContent());
   await expect(page.getByRole('table', { name: 'Retry schedule' }).getByRole('row')).toHaveCount(2 + 7); // header, attempt 1, seven retries
+  // How a slow or dead endpoint is treated, with the server's figures (this server runs with the default cap of 4).
+  await page.getByRole('navigation', { name: 'Guide sections' }).getByRole('link', { name: 'Concurrency and slow endpoints' }).click();
+  const slow = page.getByRole('region', { name: 'Concurrency and slow endpoints' });
+  await expect(slow).toBeVisible();
+  await expect(slow).toContainText('one request at a time until it first answers');
+  await expect(slow).toContainText('with a pause of 15 seconds after each failed one');
+  await expect(slow).toContainText('at most 4 requests at once until it answers within 2 seconds again');
 });

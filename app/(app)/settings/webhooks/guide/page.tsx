@@ -7,6 +7,8 @@ import { formatSeconds, GUIDE_FAILURE_RULE, retryScheduleRows, workedExample } f
 import { standardWebhooksSnippets, verificationSnippets } from '@/lib/webhooks/core/guide-snippets';
 import { RETRY_JITTER } from '@/lib/webhooks/core/retry-policy';
 import { PREVIOUS_SECRET_OVERLAP_MS } from '@/lib/webhooks/core/secret-rotation';
+import { LAG_AFTER_MS } from '@/lib/webhooks/deliver/lagging';
+import { MAX_PAUSE_MS, PROBE_PAUSE_MS, SLOW_AFTER_FAILURES } from '@/lib/webhooks/deliver/slowdown';
 
 export const metadata: Metadata = { title: 'Webhooks Guide' };
 export const dynamic = 'force-dynamic';
@@ -47,6 +49,7 @@ export default function WebhooksGuidePage() {
     ['standard-webhooks', 'Standard Webhooks headers'],
     ['worked-example', 'Worked example'],
     ['respond', 'Respond within 10 seconds'],
+    ['slow-endpoints', 'Concurrency and slow endpoints'],
     ['retries', 'Retry behaviour'],
     ['failure-tracking', 'Failure tracking and disabling'],
     ['duplicates', 'De-duplication'],
@@ -170,6 +173,22 @@ export default function WebhooksGuidePage() {
           the request starting — connecting, sending headers and the body all count. Anything else is a failed attempt: another status, a
           timeout, a DNS, connection or TLS error, or a redirect (<code>3xx</code> answers are never followed). So verify the signature,
           store the payload (or put it on a queue) and <strong>return 200 immediately</strong>; do any heavy processing asynchronously.
+        </p>
+      </Section>
+
+      <Section id="slow-endpoints" title="Concurrency and slow endpoints">
+        <p className="text-sm text-slate-700">
+          Deliveries to your endpoint run in parallel, so expect several requests at once. A new endpoint, or one whose URL has changed,
+          gets <strong>one request at a time until it first answers</strong>, with any status.
+        </p>
+        <p className="text-sm text-slate-700">
+          An endpoint that times out, answers <code>429</code>, or cannot be reached {SLOW_AFTER_FAILURES} times in a row is{' '}
+          <strong>slowed down</strong>: it gets one request at a time, with a pause of {PROBE_PAUSE_MS / 1000} seconds after each failed one
+          (after a <code>429</code>, its <code>Retry-After</code>, up to {MAX_PAUSE_MS / 1000} seconds). Attempts that fall due meanwhile
+          are not sent: the Delivery Log records each as a failed attempt that says why (&ldquo;Not sent: endpoint timed out&hellip;&rdquo;),
+          and it is retried on the schedule below. Its first successful answer ends the slow-down. An endpoint that answers{' '}
+          <code>5xx</code> quickly is not slowed down. One that keeps a request waiting longer than {LAG_AFTER_MS / 1000} seconds gets at
+          most {config.WEBHOOKS_WEBHOOK_CONCURRENCY} requests at once until it answers within {LAG_AFTER_MS / 1000} seconds again.
         </p>
       </Section>
 
