@@ -1,6 +1,7 @@
 import { onSlowedPool } from '@/db/client';
 import { componentLog, describeError } from '@/lib/observability/log';
-import { LAG_AFTER_MS, markLagging } from '@/lib/webhooks/deliver/lagging';
+import { LAG_AFTER_MS } from '@/lib/webhooks/core/slowdown';
+import { markLagging } from '@/lib/webhooks/deliver/lagging';
 
 const logger = componentLog('worker');
 

@@ -2,7 +2,7 @@ import { asc, eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDb, getDb } from '@/db/client';
 import { deliveries, deliveryAttempts, webhooks, type DeliveryStatus } from '@/db/schema';
-import { LAG_AFTER_MS } from '@/lib/webhooks/deliver/lagging';
+import { LAG_AFTER_MS } from '@/lib/webhooks/core/slowdown';
 import { closePublisher } from '@/lib/webhooks/queue/boss';
 import { SLOWED_PRIORITY } from '@/lib/webhooks/queue/enqueue';
 import { publishEvent, publishEvents } from '@/lib/webhooks/publish/publish';

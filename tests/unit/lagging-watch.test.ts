@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { LAG_AFTER_MS } from '@/lib/webhooks/deliver/lagging';
+import { LAG_AFTER_MS } from '@/lib/webhooks/core/slowdown';
 import { LaggingWatch } from '@/worker/lagging-watch';
 
 describe('LaggingWatch', () => {

@@ -2,8 +2,8 @@ import { sql } from 'drizzle-orm';
 import { getDb, runPrepared } from '@/db/client';
 
 /*
- * A lagging endpoint: a request to it has been in flight for longer than LAG_AFTER_MS. It is not
- * slowed down (slowdown.ts: that takes a time-out, a 429 or failures in a row), but it is at its
+ * A lagging endpoint: a request to it has been in flight for longer than LAG_AFTER_MS
+ * (core/slowdown.ts). It is not slowed down (slowdown.ts: that takes a time-out, a 429 or failures in a row), but it is at its
  * cap for seconds at a time, so its new attempts would wait for a slot. As jobs at everyone's
  * priority they would sit in front of every healthy webhook's jobs in pg-boss's fetch, which reads
  * past them one by one (group concurrency is a filter, not an index); and if the endpoint then
@@ -17,8 +17,6 @@ import { getDb, runPrepared } from '@/db/client';
  * by the time it times out, thousands of jobs may have been made for it.
  */
 
-/** How long a request may be in flight before its endpoint counts as lagging. */
-export const LAG_AFTER_MS = 2_000;
 
 /** Marks endpoints lagging; those already marked keep the time they were first marked. */
 export async function markLagging(webhookIds: readonly string[]): Promise<void> {

@@ -1,10 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { getDb, runPrepared, type Transaction } from '@/db/client';
 import { recordset } from '@/db/json-rows';
-import type { SlowReason } from '@/lib/webhooks/core/slowdown';
+import { LAG_AFTER_MS, MAX_PAUSE_MS, PROBE_PAUSE_MS, SLOW_AFTER_FAILURES, type SlowReason } from '@/lib/webhooks/core/slowdown';
 import { restoreWaitingJobs, type DeliveryRequest } from '@/lib/webhooks/queue/enqueue';
 import { parkWaitingJobs } from '@/lib/webhooks/queue/parked';
-import { LAG_AFTER_MS } from './lagging';
 import type { LoadedDelivery } from './load';
 
 /*
@@ -25,13 +24,6 @@ import type { LoadedDelivery } from './load';
  */
 
 export type { SlowReason };
-
-/** Failed attempts in a row (test events excluded, see failure-tracking.ts) that slow an unreachable endpoint down. */
-export const SLOW_AFTER_FAILURES = 5;
-/** After a failed request to a slowed-down endpoint, how long before the next one. */
-export const PROBE_PAUSE_MS = 15_000;
-/** The longest pause a Retry-After header may ask for. */
-export const MAX_PAUSE_MS = 60_000;
 
 const REASON_TEXT: Record<SlowReason, string> = {
   timeout: 'endpoint timed out',

@@ -7,8 +7,7 @@ import { formatSeconds, GUIDE_FAILURE_RULE, retryScheduleRows, workedExample } f
 import { standardWebhooksSnippets, verificationSnippets } from '@/lib/webhooks/core/guide-snippets';
 import { RETRY_JITTER } from '@/lib/webhooks/core/retry-policy';
 import { PREVIOUS_SECRET_OVERLAP_MS } from '@/lib/webhooks/core/secret-rotation';
-import { LAG_AFTER_MS } from '@/lib/webhooks/deliver/lagging';
-import { MAX_PAUSE_MS, PROBE_PAUSE_MS, SLOW_AFTER_FAILURES } from '@/lib/webhooks/deliver/slowdown';
+import { LAG_AFTER_MS, MAX_PAUSE_MS, PROBE_PAUSE_MS, SLOW_AFTER_FAILURES } from '@/lib/webhooks/core/slowdown';
 
 export const metadata: Metadata = { title: 'Webhooks Guide' };
 export const dynamic = 'force-dynamic';
