@@ -1,8 +1,9 @@
 import postgres from 'postgres';
+import { QUEUES } from '@/lib/webhooks/queue/boss';
 
 /** The database-wide figures the metrics report: the same from every process that reads them. */
 export type Backlog = {
-  /** Deliveries whose next attempt is due now and not yet made. */
+  /** Deliveries whose next attempt is due now and not yet started (queued or parked). */
   queueDepth: number;
   /** How long the longest-waiting of those has been due, in seconds (0 when none is). */
   oldestDueAgeSeconds: number;
@@ -13,16 +14,24 @@ export type Backlog = {
 };
 
 /**
- * A delivery waits for an attempt while `pending` (its first, or one a Retry or a replay asked
- * for) or `retrying`; the attempt is due at `next_attempt_at`, or at its creation when none is
- * set. Index-only scans of `deliveries_due_idx`, `webhooks_disabled_idx` and `webhooks_slowed_idx` (see db/schema.ts):
- * the cost grows with the backlog, never with the size of the log.
+ * A delivery waits for an attempt while a job carries it (its first attempt, a retry, one a Retry
+ * or a replay asked for) or while the attempt is parked (queue/parked.ts), from when it falls due
+ * until a worker starts it. Read from pg-boss's queued jobs and `parked_attempts`, never from
+ * `deliveries`: indexing the deliveries by when they fall due would make every attempt's update
+ * write new entries in the table's indexes (db/schema.ts). The cost grows with the
+ * backlog, never with the size of the log.
  */
-const DUE = `from deliveries where status in ('pending', 'retrying') and coalesce(next_attempt_at, created_at) <= now()`;
+const DELIVERY_QUEUES = Object.values(QUEUES).map((q) => `'${q}'`).join(', ');
+const WAITING = `
+  select jsonb_array_length(data->'deliveryIds') as deliveries, start_after as due_at
+  from pgboss.job where name in (${DELIVERY_QUEUES}) and state in ('created', 'retry') and start_after <= now()
+  union all
+  select 1, due_at from parked_attempts where due_at <= now()`;
 export const BACKLOG_SQL = `
+  with waiting as (${WAITING})
   select
-    (select count(*) ${DUE})::float8 as queue_depth,
-    coalesce(extract(epoch from now() - (select min(coalesce(next_attempt_at, created_at)) ${DUE})), 0)::float8 as oldest_due_age_seconds,
+    (select coalesce(sum(deliveries), 0) from waiting)::float8 as queue_depth,
+    coalesce(extract(epoch from now() - (select min(due_at) from waiting)), 0)::float8 as oldest_due_age_seconds,
     (select count(*) from webhooks where disabled_reason is not null)::float8 as webhooks_disabled,
     (select count(*) from webhooks where slowed_since is not null)::float8 as webhooks_slowed`;
 

@@ -60,7 +60,7 @@ function createMetrics() {
         this.set(backlog ? pick(backlog) : Number.NaN);
       },
     });
-  backlogGauge('kazinex_delivery_queue_depth', 'Deliveries whose next attempt is due now and not yet made (whole database).', (b) => b.queueDepth);
+  backlogGauge('kazinex_delivery_queue_depth', 'Deliveries whose next attempt is due now and not yet started, queued or parked (whole database).', (b) => b.queueDepth);
   backlogGauge(
     'kazinex_oldest_due_delivery_age_seconds',
     'Seconds since the longest-waiting due delivery fell due (0 when none is waiting; whole database).',

@@ -1,0 +1,66 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeDb, getDb } from '@/db/client';
+import { BACKLOG_SQL } from '@/lib/observability/backlog';
+import { closePublisher, getPublisher, inTransaction, QUEUES } from '@/lib/webhooks/queue/boss';
+import { parkAttempts } from '@/lib/webhooks/queue/parked';
+import { createOrganisation, createWebhook, loggedDelivery, UNREACHABLE_LOOPBACK } from '../support/fixtures';
+
+/* The metrics' backlog (observability/backlog.ts), read from queued jobs and parked attempts. */
+
+beforeAll(async () => {
+  await getPublisher();
+});
+
+afterAll(async () => {
+  await closePublisher();
+  await closeDb();
+});
+
+type Row = { queue_depth: number; oldest_due_age_seconds: number };
+
+class RolledBack extends Error {
+  constructor(readonly value: [Row, Row]) {
+    super('rolled back');
+  }
+}
+
+describe('the delivery backlog', () => {
+  it('counts the deliveries of due jobs and due parked attempts, from the longest-waiting one', async () => {
+    const org = await createOrganisation();
+    const webhookId = (await createWebhook(org.organisationId, { url: UNREACHABLE_LOOPBACK })).id;
+    const ids = await Promise.all(Array.from({ length: 6 }, async () => (await loggedDelivery(org, webhookId, new Date(), 'pending', 0)).deliveryId));
+    const ago = (s: number) => new Date(Date.now() - s * 1000);
+    const boss = await getPublisher();
+    // One snapshot for both readings, so other tests' jobs cannot move the figures in between;
+    // rolled back, so a worker never takes these jobs.
+    const [before, after] = await getDb()
+      .transaction(
+        async (tx) => {
+          const read = async () => (await tx.execute<Row>(sql.raw(BACKLOG_SQL)))[0]!;
+          const first = await read();
+          await boss.insert(
+            QUEUES.deliveries,
+            [
+              { data: { deliveryIds: ids.slice(0, 3), trigger: 'automatic' }, startAfter: ago(60) },
+              // Not due yet: not waiting.
+              { data: { deliveryIds: [ids[3]], trigger: 'automatic' }, startAfter: new Date(Date.now() + 60_000) },
+            ],
+            { db: inTransaction(tx) },
+          );
+          await parkAttempts(tx, [
+            { deliveryId: ids[4]!, webhookId, attempt: 2, dueAt: ago(600) },
+            { deliveryId: ids[5]!, webhookId, attempt: 2, dueAt: new Date(Date.now() + 60_000) },
+          ]);
+          throw new RolledBack([first, await read()]);
+        },
+        { isolationLevel: 'repeatable read' },
+      )
+      .catch((err: unknown) => {
+        if (err instanceof RolledBack) return err.value;
+        throw err;
+      });
+    expect(after.queue_depth - before.queue_depth).toBe(4);
+    expect(after.oldest_due_age_seconds).toBeGreaterThanOrEqual(599);
+  });
+});
