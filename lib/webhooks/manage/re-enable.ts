@@ -38,7 +38,7 @@ export async function replaySkipped(organisationId: string, webhookId: string): 
         nextAttemptAt: sql`now()`,
         updatedAt: sql`now()`,
       })
-      .where(and(eq(deliveries.organisationId, organisationId), eq(deliveries.webhookId, webhookId), eq(deliveries.status, 'skipped')))
+      .where(and(eq(deliveries.organisationId, organisationId), eq(deliveries.webhookId, webhookId), eq(deliveries.skipped, true)))
       .returning({ id: deliveries.id, attemptCount: deliveries.attemptCount, createdAt: deliveries.createdAt });
     replayed.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
     const fresh = replayed.filter((d) => d.attemptCount === 0);

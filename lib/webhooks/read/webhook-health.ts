@@ -70,7 +70,7 @@ export async function getWebhookHealth(
   const rows = await getDb().execute<Row>(sql`
     select w.id, w.active, w.disabled_reason, w.disabled_at, w.last_delivery_at, w.consecutive_failures, w.consecutive_failed_deliveries,
            w.last_success_at, w.last_failure_at, w.slowed_since, w.slowed_reason, s.*,
-           (select count(*)::int from deliveries d where d.webhook_id = w.id and d.status = 'skipped') as skipped
+           (select count(*)::int from deliveries d where d.webhook_id = w.id and d.skipped) as skipped
     from webhooks w
     left join lateral (
       select sum(s.attempts)::int as attempts, sum(s.successes)::int as successes, sum(s.timeouts)::int as timeouts, ${buckets}
