@@ -35,27 +35,25 @@ describe('the delivery backlog', () => {
     // One snapshot for both readings, so other tests' jobs cannot move the figures in between;
     // rolled back, so a worker never takes these jobs.
     const [before, after] = await getDb()
-      .transaction(
-        async (tx) => {
-          const read = async () => (await tx.execute<Row>(sql.raw(BACKLOG_SQL)))[0]!;
-          const first = await read();
-          await boss.insert(
-            QUEUES.deliveries,
-            [
-              { data: { deliveryIds: ids.slice(0, 3), trigger: 'automatic' }, startAfter: ago(60) },
-              // Not due yet: not waiting.
-              { data: { deliveryIds: [ids[3]], trigger: 'automatic' }, startAfter: new Date(Date.now() + 60_000) },
-            ],
-            { db: inTransaction(tx) },
-          );
-          await parkAttempts(tx, [
-            { deliveryId: ids[4]!, webhookId, attempt: 2, dueAt: ago(600) },
-            { deliveryId: ids[5]!, webhookId, attempt: 2, dueAt: new Date(Date.now() + 60_000) },
-          ]);
-          throw new RolledBack([first, await read()]);
-        },
-        { isolationLevel: 'repeatable read' },
-      )
+      .transaction(async (tx) => {
+        await tx.execute(sql`set transaction isolation level repeatable read`);
+        const read = async () => (await tx.execute<Row>(sql.raw(BACKLOG_SQL)))[0]!;
+        const first = await read();
+        await boss.insert(
+          QUEUES.deliveries,
+          [
+            { data: { deliveryIds: ids.slice(0, 3), trigger: 'automatic' }, startAfter: ago(60) },
+            // Not due yet: not waiting.
+            { data: { deliveryIds: [ids[3]], trigger: 'automatic' }, startAfter: new Date(Date.now() + 60_000) },
+          ],
+          { db: inTransaction(tx) },
+        );
+        await parkAttempts(tx, [
+          { deliveryId: ids[4]!, webhookId, attempt: 2, dueAt: ago(600) },
+          { deliveryId: ids[5]!, webhookId, attempt: 2, dueAt: new Date(Date.now() + 60_000) },
+        ]);
+        throw new RolledBack([first, await read()]);
+      })
       .catch((err: unknown) => {
         if (err instanceof RolledBack) return err.value;
         throw err;
