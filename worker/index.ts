@@ -6,7 +6,7 @@
 import { closeDb, listen } from '@/db/client';
 import { env } from '@/lib/env';
 import { componentLog, describeError, logUnexpected } from '@/lib/observability/log';
-import { createBoss, ensureQueues, JOBS_CHANNEL, QUEUES, RETENTION_QUEUE } from '@/lib/webhooks/queue/boss';
+import { createBoss, ensureQueues, JOBS_CHANNEL, parseJobsNotice, QUEUES, RETENTION_QUEUE } from '@/lib/webhooks/queue/boss';
 import type { DeliveryContext } from '@/lib/webhooks/deliver/attempt';
 import { pruneDeliveryLog } from '@/lib/webhooks/deliver/prune';
 import { createHealthServer, listenHealthServer } from './health-server';
@@ -69,7 +69,10 @@ async function main() {
   ];
   const unlisten = await listen(
     JOBS_CHANNEL,
-    (queue) => pumps.find((p) => p.queue === queue)?.wake(),
+    (payload) => {
+      const notice = parseJobsNotice(payload);
+      if (notice) pumps.find((p) => p.queue === notice.queue)?.wake(notice.band);
+    },
     () => pumps.forEach((p) => p.wake()),
   );
   for (const pump of pumps) pump.start();

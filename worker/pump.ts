@@ -1,13 +1,13 @@
 import type { Job, PgBoss } from 'pg-boss';
 import { componentLog, describeError, newErrorId } from '@/lib/observability/log';
-import { countAttempts } from '@/lib/observability/metrics';
+import { countAttempts, countFetch } from '@/lib/observability/metrics';
 import { makeAttempts, type DeliveryContext } from '@/lib/webhooks/deliver/attempt';
 import { AutomaticAttemptsInFlight, planAttempts, type AttemptPlan } from '@/lib/webhooks/deliver/fence';
 import { loadDeliveries } from '@/lib/webhooks/deliver/load';
 import { recordAttemptsIn, recordingTransaction, type AttemptRecord } from '@/lib/webhooks/deliver/record';
 import { heldBack, NO_CHANGES, type Holds, type SlowdownChanges } from '@/lib/webhooks/deliver/slowdown';
 import { DELIVERIES_PER_JOB } from '@/lib/webhooks/core/delivery-job';
-import { inTransaction, QUEUES, type QueueName } from '@/lib/webhooks/queue/boss';
+import { inTransaction, QUEUES, type JobBand, type QueueName } from '@/lib/webhooks/queue/boss';
 import { SLOWED_TIER, SLOWED_TIER_LIMIT, type DeliveryRequest } from '@/lib/webhooks/queue/enqueue';
 import { logAttempts, requestsOf } from './job-data';
 import type { LaggingWatch } from './lagging-watch';
@@ -111,9 +111,13 @@ export class DeliveryPump {
     return this.#inFlight;
   }
 
-  /** New jobs may be waiting (a NOTIFY, or a job of ours left its webhook's slot): fetch now. */
-  wake(): void {
+  /**
+   * New jobs may be waiting (a NOTIFY, or a job of ours left its webhook's slot): fetch now, in the
+   * lane that takes jobs of `band`, or in every lane.
+   */
+  wake(band?: JobBand): void {
     for (const lane of this.#lanes) {
+      if (band && lane.name !== 'all' && lane.name !== band) continue;
       lane.woken = true;
       const wake = lane.wake;
       lane.wake = null;
@@ -170,6 +174,7 @@ export class DeliveryPump {
         await this.#sleep(lane, pollMs);
         continue;
       }
+      countFetch(queue, lane.name, jobs.length);
       if (this.#fetchError !== null) logger.info({ queue }, 'fetching jobs works again');
       this.#fetchError = null;
       if (jobs.length > 0) void lane.onItsPool(() => this.#run(lane, jobs));
@@ -411,6 +416,10 @@ export class DeliveryPump {
       this.#slowStarts.end(job);
     }
     if (this.#inFlight === 0) this.#drained?.();
-    this.wake();
+    // The slot freed is its webhook's, and the jobs waiting for it are nearly always its lane's.
+    // Answering endpoints' jobs leave many times a second: the slowed lane, woken by each, would
+    // fetch nothing (a job of theirs that does need the slot waits for a NOTIFY or the next poll).
+    // A slowed-down endpoint's job wakes both: its slow-down may just have ended.
+    this.wake(lane.name === 'answering' ? 'answering' : undefined);
   }
 }

@@ -43,6 +43,12 @@ function createMetrics() {
       labelNames: ['event'] as const,
       registers: [registry],
     }),
+    jobFetches: new Counter({
+      name: 'kazinex_job_fetches_total',
+      help: 'Fetches of delivery jobs by this worker, by queue, lane and whether they found any: a lane woken for jobs it cannot take fetches nothing.',
+      labelNames: ['queue', 'lane', 'result'] as const,
+      registers: [registry],
+    }),
     backlog: null as null | { at: number; value: Promise<Backlog | null> },
   };
   // Every series exists from the start, at 0, so rates and alerts see the first attempt too.
@@ -105,6 +111,11 @@ export function countAttempts(attempts: readonly AttemptOutcome[]): void {
     m.deliveryAttempts.inc({ outcome, trigger: a.trigger });
     m.attemptDuration.observe({ outcome }, a.durationMs / 1000);
   }
+}
+
+/** Counts one fetch of delivery jobs by a worker lane (worker/lanes.ts). */
+export function countFetch(queue: string, lane: string, found: number): void {
+  metrics().jobFetches.inc({ queue, lane, result: found > 0 ? 'jobs' : 'empty' });
 }
 
 /** Counts events stored for delivery (once their transaction has committed). */

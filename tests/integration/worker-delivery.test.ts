@@ -5,7 +5,7 @@ import { closeDb, getDb } from '@/db/client';
 import { webhooks } from '@/db/schema';
 import { env } from '@/lib/env';
 import { newId } from '@/lib/ids';
-import { closePublisher } from '@/lib/webhooks/queue/boss';
+import { closePublisher, QUEUES } from '@/lib/webhooks/queue/boss';
 import { makeAttempts } from '@/lib/webhooks/deliver/attempt';
 import { AutomaticAttemptsInFlight, planAttempts } from '@/lib/webhooks/deliver/fence';
 import { loadDeliveries } from '@/lib/webhooks/deliver/load';
@@ -21,6 +21,7 @@ import { attemptsOf, deliveryById, waitForAttempts } from '../support/deliveries
 import { completedData, createOrganisation, createWebhook } from '../support/fixtures';
 import { startReceiver, type Receiver, type Reply } from '../support/receiver';
 import { waitFor } from '../support/wait';
+import { scrape, valueOf } from '../support/prometheus';
 import { unqueuedDelivery } from '../support/unqueued';
 import { startWorker, type RunningWorker } from '../support/worker';
 import { deliverBatch, recordAttempts } from '../support/deliver-batch';
@@ -239,6 +240,32 @@ describe('attempts that were under way together', () => {
       [2, 'automatic'],
     ]);
     expect(await deliveryById(deliveryId)).toMatchObject({ attemptCount: 2 });
+  });
+});
+
+describe('waking the worker', () => {
+  it("fetches in the slowed lane no more for publishes to answering endpoints than its polling does", async () => {
+    const org = await createOrganisation();
+    const path = `/${org.organisationId}/woken`;
+    await createWebhook(org.organisationId, { url: receiver.url + path, events: ['workflow.completed'] });
+    const fetches = async (lane: string) =>
+      valueOf(await scrape(`${worker.healthUrl}/metrics`), 'kazinex_job_fetches_total', { queue: QUEUES.deliveries, lane, result: 'empty' }) +
+      valueOf(await scrape(`${worker.healthUrl}/metrics`), 'kazinex_job_fetches_total', { queue: QUEUES.deliveries, lane, result: 'jobs' });
+    const events = 40;
+    const [slowedBefore, answeringBefore] = [await fetches('slowed'), await fetches('answering')];
+    const started = performance.now();
+    // One at a time, each committing its own NOTIFY and each delivered before the next.
+    for (let i = 0; i < events; i++) {
+      const published = await publishEvent({ organisationId: org.organisationId, projectId: org.projectId, type: 'workflow.completed', data: completedData });
+      if (!published.ok) throw new Error('publish failed');
+      await receiver.waitFor(() => at(path).length >= i + 1);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const [slowed, answering] = [(await fetches('slowed')) - slowedBefore, (await fetches('answering')) - answeringBefore];
+    // Each publish and each recorded job used to wake the slowed lane too: 2 fetches per event.
+    expect(answering).toBeGreaterThanOrEqual(events);
+    expect(slowed).toBeLessThanOrEqual(Math.ceil(seconds) + 3);
+    expect(slowed).toBeLessThan(events);
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DELIVERIES_PER_JOB } from '@/lib/webhooks/core/delivery-job';
-import { SLOWED_PRIORITY, SLOWED_TIER, toJobs, type DeliveryToEnqueue } from '@/lib/webhooks/queue/enqueue';
+import { formatJobsNotice, parseJobsNotice, QUEUES } from '@/lib/webhooks/queue/boss';
+import { deliveryNotices, SLOWED_PRIORITY, SLOWED_TIER, toJobs, type DeliveryToEnqueue } from '@/lib/webhooks/queue/enqueue';
 
 const delivery = (n: number, webhookId: string, trigger: DeliveryToEnqueue['trigger'] = 'automatic'): DeliveryToEnqueue => ({
   deliveryId: `dlv_${n}`,
@@ -54,3 +55,23 @@ describe('toJobs', () => {
   });
 });
 
+
+describe('the NOTIFY for new jobs', () => {
+  it("names only the answering lane for answering endpoints' jobs, only the slowed lane for slowed-down and lagging ones", () => {
+    const answering = toJobs([delivery(1, 'wh_a'), delivery(2, 'wh_b')]);
+    const slowed = toJobs([{ ...delivery(3, 'wh_dead'), slowed: true }, { ...delivery(4, 'wh_lagging'), lagging: true }]);
+    expect(deliveryNotices(answering)).toEqual([{ queue: QUEUES.deliveries, band: 'answering' }]);
+    expect(deliveryNotices(slowed)).toEqual([{ queue: QUEUES.deliveries, band: 'slowed' }]);
+    expect(deliveryNotices([...answering, ...slowed]).map((n) => n.band).sort()).toEqual(['answering', 'slowed']);
+    expect(deliveryNotices([])).toEqual([]);
+  });
+
+  it('reads back what it sends; a payload with the queue alone wakes every lane, and a foreign one none', () => {
+    for (const notice of [{ queue: QUEUES.deliveries, band: 'slowed' as const }, { queue: QUEUES.interactive }]) {
+      expect(parseJobsNotice(formatJobsNotice(notice))).toEqual(notice);
+    }
+    expect(parseJobsNotice(QUEUES.deliveries)).toEqual({ queue: QUEUES.deliveries });
+    expect(parseJobsNotice(`${QUEUES.deliveries}:sideways`)).toEqual({ queue: QUEUES.deliveries });
+    expect(parseJobsNotice('some-other-queue:slowed')).toBeNull();
+  });
+});

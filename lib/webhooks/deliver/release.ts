@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { runPlanned, runPrepared, type Transaction } from '@/db/client';
 import { countAttempts } from '@/lib/observability/metrics';
 import { getPublisher, inTransaction, QUEUES } from '@/lib/webhooks/queue/boss';
-import { notifyWorker, SLOWED_PRIORITY, toJobs, type DeliveryRequest, type DeliveryToEnqueue } from '@/lib/webhooks/queue/enqueue';
+import { deliveryNotices, notifyWorker, SLOWED_PRIORITY, toJobs, type DeliveryRequest, type DeliveryToEnqueue } from '@/lib/webhooks/queue/enqueue';
 import { heldAttempt, type DeliveryContext, type HeldTarget } from './attempt';
 import { verdictOf } from './fence';
 import type { LoadedDelivery } from './load';
@@ -121,8 +121,9 @@ export async function releaseDueAttempts(ctx: DeliveryContext, limit: number, { 
     const changes = await recordAttemptsIn(tx, heldRecords, { skipped });
     if (queued.length > 0) {
       const boss = await getPublisher();
-      await boss.insert(QUEUES.deliveries, toJobs(queued), { db: inTransaction(tx) });
-      await notifyWorker(tx, [QUEUES.deliveries]);
+      const jobs = toJobs(queued);
+      await boss.insert(QUEUES.deliveries, jobs, { db: inTransaction(tx) });
+      await notifyWorker(tx, deliveryNotices(jobs));
     }
     return { released: due.length, held: heldRecords.length, changes };
   });

@@ -16,10 +16,34 @@ export const QUEUES = {
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 /**
- * The channel publishers NOTIFY, with the queue's name as payload, in the transaction that inserts
- * delivery jobs: the worker wakes at the commit instead of at its next poll.
+ * The channel publishers NOTIFY, in the transaction that inserts delivery jobs: the worker wakes at
+ * the commit instead of at its next poll. The payload is a `JobsNotice`.
  */
 export const JOBS_CHANNEL = 'kazinex_webhook_jobs';
+
+/**
+ * Which of a worker's fetch lanes takes a job (worker/lanes.ts): slowed-down and lagging endpoints'
+ * jobs, at the lower priority, or everyone else's.
+ */
+export type JobBand = 'answering' | 'slowed';
+
+/**
+ * What a NOTIFY on JOBS_CHANNEL says: jobs of `queue` can start now, of one band when `band` is
+ * set. A lane woken for jobs it cannot fetch runs a fetch that finds nothing: a publish, which
+ * makes answering endpoints' jobs, need not wake the lane of slowed-down ones.
+ * Payload: `<queue>` or `<queue>:<band>`.
+ */
+export type JobsNotice = { queue: QueueName; band?: JobBand };
+
+export const formatJobsNotice = ({ queue, band }: JobsNotice): string => (band ? `${queue}:${band}` : queue);
+
+/** Null for a payload naming no queue of ours. An unknown band wakes every lane of its queue. */
+export function parseJobsNotice(payload: string): JobsNotice | null {
+  const [name, band] = payload.split(':', 2);
+  const queue = Object.values(QUEUES).find((q) => q === name);
+  if (!queue) return null;
+  return band === 'answering' || band === 'slowed' ? { queue, band } : { queue };
+}
 
 /** The scheduled Delivery Log retention job (its own queue: it is not a delivery job). */
 export const RETENTION_QUEUE = 'webhook-log-retention';

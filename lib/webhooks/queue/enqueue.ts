@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { runPrepared, type Transaction } from '@/db/client';
 import type { AttemptTrigger } from '@/db/schema';
 import { DELIVERIES_PER_JOB } from '@/lib/webhooks/core/delivery-job';
-import { getPublisher, inTransaction, JOBS_CHANNEL, QUEUES, type QueueName } from './boss';
+import { formatJobsNotice, getPublisher, inTransaction, JOBS_CHANNEL, QUEUES, type JobBand, type JobsNotice } from './boss';
 import { parkAttempts } from './parked';
 
 /**
@@ -84,9 +84,17 @@ export function toJobs(deliveries: readonly DeliveryToEnqueue[]): JobToInsert[] 
   return jobs;
 }
 
-/** Wakes the worker at the commit: one NOTIFY per queue that gained jobs it can start now. */
-export async function notifyWorker(tx: Transaction, queues: readonly QueueName[]): Promise<void> {
-  await runPrepared(tx, sql`select pg_notify(${JOBS_CHANNEL}, q) from unnest(${sql.param([...queues])}::text[]) as q`);
+/** The worker lane that fetches a job: the slowed one below SLOWED_PRIORITY's band, the answering one above. */
+export const bandOf = (job: { priority?: number }): JobBand => ((job.priority ?? 0) <= SLOWED_PRIORITY ? 'slowed' : 'answering');
+
+/** What to NOTIFY for `jobs` of the delivery queue: the band of each lane that can fetch some. */
+export const deliveryNotices = (jobs: readonly { priority?: number }[]): JobsNotice[] =>
+  [...new Set(jobs.map(bandOf))].map((band) => ({ queue: QUEUES.deliveries, band }));
+
+/** Wakes the worker at the commit: one NOTIFY per queue (and band) that gained jobs it can start now. */
+export async function notifyWorker(tx: Transaction, notices: readonly JobsNotice[]): Promise<void> {
+  if (notices.length === 0) return;
+  await runPrepared(tx, sql`select pg_notify(${JOBS_CHANNEL}, n) from unnest(${sql.param(notices.map(formatJobsNotice))}::text[]) as n`);
 }
 
 /**
@@ -109,16 +117,17 @@ export async function enqueueDeliveries(tx: Transaction, toEnqueue: readonly Del
   const db = inTransaction(tx);
   const automatic = deliveries.filter((d) => bulk || d.trigger === 'automatic');
   const interactive = deliveries.filter((d) => !bulk && d.trigger !== 'automatic');
-  const queues: QueueName[] = [];
+  const notices: JobsNotice[] = [];
   if (automatic.length > 0) {
-    await boss.insert(QUEUES.deliveries, toJobs(automatic), { db });
-    queues.push(QUEUES.deliveries);
+    const jobs = toJobs(automatic);
+    await boss.insert(QUEUES.deliveries, jobs, { db });
+    notices.push(...deliveryNotices(jobs));
   }
   if (interactive.length > 0) {
     await boss.insert(QUEUES.interactive, toJobs(interactive), { db });
-    queues.push(QUEUES.interactive);
+    notices.push({ queue: QUEUES.interactive });
   }
-  await notifyWorker(tx, queues);
+  await notifyWorker(tx, notices);
 }
 
 /**
@@ -151,7 +160,7 @@ export async function scheduleRetries(tx: Transaction, retries: readonly Schedul
     { db: inTransaction(tx) },
   );
   // A retry due at once (a replay resuming its schedule) should not wait for the worker's next poll.
-  if (queued.some((r) => r.startAfter.getTime() <= Date.now())) await notifyWorker(tx, [QUEUES.deliveries]);
+  if (queued.some((r) => r.startAfter.getTime() <= Date.now())) await notifyWorker(tx, [{ queue: QUEUES.deliveries, band: 'answering' }]);
 }
 
 /**
