@@ -50,6 +50,9 @@ async function main() {
   };
   const moves = new SlowdownMoves();
   const lagging = new LaggingWatch();
+  // Slowed-down and lagging endpoints' attempts wait parked, out of the queue, until they fall due
+  // (and a lagging one's until its cap has room).
+  const release = new ParkedRelease(ctx, moves, config.WEBHOOKS_WEBHOOK_CONCURRENCY);
   const pumps = [
     new DeliveryPump(boss, {
       queue: QUEUES.deliveries,
@@ -61,6 +64,7 @@ async function main() {
       lagging,
       // A retry falls due without a NOTIFY (it is sent when the retry is scheduled): look often.
       pollMs: 1_000,
+      onSlowedJobLeft: () => release.wake(),
       ctx,
     }),
     // Send Test Event and Retry have their own pump, woken by NOTIFY, so an admin's click is
@@ -76,9 +80,6 @@ async function main() {
     () => pumps.forEach((p) => p.wake()),
   );
   for (const pump of pumps) pump.start();
-  // Slowed-down and lagging endpoints' attempts wait parked, out of the queue, until they fall due
-  // (and a lagging one's until its cap has room).
-  const release = new ParkedRelease(ctx, moves, config.WEBHOOKS_WEBHOOK_CONCURRENCY);
   release.start();
   await boss.schedule(RETENTION_QUEUE, RETENTION_CRON, null, { tz: 'UTC' });
   await boss.work(RETENTION_QUEUE, { pollingIntervalSeconds: 60 }, async () => {

@@ -40,6 +40,8 @@ export type PumpOptions = {
   lagging: LaggingWatch;
   /** How long an idle pump waits for a NOTIFY before it looks again (retries fall due without one). */
   pollMs: number;
+  /** A job of the slowed lane left its webhook's slot: the parked release may queue that webhook's next. */
+  onSlowedJobLeft?: () => void;
   ctx: DeliveryContext;
 };
 
@@ -421,5 +423,6 @@ export class DeliveryPump {
     // fetch nothing (a job of theirs that does need the slot waits for a NOTIFY or the next poll).
     // A slowed-down endpoint's job wakes both: its slow-down may just have ended.
     this.wake(lane.name === 'answering' ? 'answering' : undefined);
+    if (lane.name === 'slowed') this.#options.onSlowedJobLeft?.();
   }
 }
