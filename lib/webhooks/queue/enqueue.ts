@@ -85,7 +85,7 @@ export function toJobs(deliveries: readonly DeliveryToEnqueue[]): JobToInsert[] 
 }
 
 /** The worker lane that fetches a job: the slowed one below SLOWED_PRIORITY's band, the answering one above. */
-export const bandOf = (job: { priority?: number }): JobBand => ((job.priority ?? 0) <= SLOWED_PRIORITY ? 'slowed' : 'answering');
+const bandOf = (job: { priority?: number }): JobBand => ((job.priority ?? 0) <= SLOWED_PRIORITY ? 'slowed' : 'answering');
 
 /** What to NOTIFY for `jobs` of the delivery queue: the band of each lane that can fetch some. */
 export const deliveryNotices = (jobs: readonly { priority?: number }[]): JobsNotice[] =>
