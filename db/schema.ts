@@ -313,6 +313,30 @@ export const parkedAttempts = pgTable(
   (t) => [index('parked_attempts_due_idx').on(t.dueAt)],
 );
 
+/**
+ * The deliveries an event has still to make to slowed-down and lagging endpoints (deliver/lagging.ts):
+ * one row per event, whatever the number of such endpoints. Their first attempts would only be
+ * parked (`parked_attempts`), so the publish stores the targets here, with their delivery ids,
+ * and the worker's release makes the deliveries and parks their first attempts
+ * (lib/webhooks/queue/parked.ts). A publish to hundreds of dead endpoints then writes one row for
+ * them, not two per endpoint, in the transaction its caller waits for.
+ */
+export const parkedFanouts = pgTable(
+  'parked_fanouts',
+  {
+    /** One row per event; an event deleted (retention, its organisation) takes its row with it. */
+    eventId: text('event_id')
+      .primaryKey()
+      .references(() => events.id, { onDelete: 'cascade' }),
+    /** The endpoints, and the id each one's delivery gets: the ids the publish returned. */
+    webhookIds: text('webhook_ids').array().notNull(),
+    deliveryIds: text('delivery_ids').array().notNull(),
+    /** The publish, by the database's clock: the deliveries' creation and their first attempts' due time. */
+    dueAt: timestamp('due_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('parked_fanouts_due_idx').on(t.dueAt)],
+);
+
 export const deliveryAttempts = pgTable(
   'delivery_attempts',
   {

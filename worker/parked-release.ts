@@ -6,7 +6,7 @@ import type { SlowdownMoves } from './slowdown-moves';
 
 const logger = componentLog('worker');
 
-/** Parked attempts released by one transaction at most: a bounded statement, whatever the backlog. */
+/** Parked attempts released (and fanned-out deliveries made) by one transaction at most: a bounded statement, whatever the backlog. */
 const RELEASE_BATCH = 1_000;
 /**
  * How often to look for parked attempts that fell due, when the last look found fewer than a batch.
@@ -83,7 +83,7 @@ export class ParkedRelease {
       this.#woken = false;
       try {
         const done = await onSlowedPool(() => releaseDueAttempts(this.#ctx, RELEASE_BATCH, { perWebhook: this.#perWebhook }));
-        released = done.released;
+        released = Math.max(done.released, done.made);
         this.#moves.add(done.changes);
         if (this.#error !== null) logger.info('releasing parked attempts works again');
         this.#error = null;

@@ -16,17 +16,20 @@ export type Backlog = {
 /**
  * A delivery waits for an attempt while a job carries it (its first attempt, a retry, one a Retry
  * or a replay asked for) or while the attempt is parked (queue/parked.ts), from when it falls due
- * until a worker starts it. Read from pg-boss's queued jobs and `parked_attempts`, never from
- * `deliveries`: indexing the deliveries by when they fall due would make every attempt's update
- * write new entries in the table's indexes (db/schema.ts). The cost grows with the
- * backlog, never with the size of the log.
+ * until a worker starts it; so is a first attempt whose delivery the release has still to make
+ * (a publish's fan-out). Read from pg-boss's queued jobs, `parked_attempts` and `parked_fanouts`,
+ * never from `deliveries`: indexing the deliveries by when they fall due would make every
+ * attempt's update write new entries in the table's indexes (db/schema.ts). The cost grows with
+ * the backlog, never with the size of the log.
  */
 const DELIVERY_QUEUES = Object.values(QUEUES).map((q) => `'${q}'`).join(', ');
 const WAITING = `
   select jsonb_array_length(data->'deliveryIds') as deliveries, start_after as due_at
   from pgboss.job where name in (${DELIVERY_QUEUES}) and state in ('created', 'retry') and start_after <= now()
   union all
-  select 1, due_at from parked_attempts where due_at <= now()`;
+  select 1, due_at from parked_attempts where due_at <= now()
+  union all
+  select cardinality(webhook_ids), due_at from parked_fanouts where due_at <= now()`;
 export const BACKLOG_SQL = `
   with waiting as (${WAITING})
   select

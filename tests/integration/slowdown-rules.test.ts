@@ -31,10 +31,24 @@ async function aWebhook() {
   return (await createWebhook(org.organisationId, { url: UNREACHABLE_LOOPBACK })).id;
 }
 
-/** The attempt numbers parked for these deliveries (queue/parked.ts). */
+/**
+ * The attempt numbers parked for these deliveries (queue/parked.ts): a first attempt whose delivery
+ * the release has still to make (a publish's fan-out) counts as parked.
+ */
 async function parkedOf(deliveryIds: string[]): Promise<number[]> {
-  const rows = await getDb().execute<{ attempt: number }>(sql`select attempt from parked_attempts where delivery_id = any(${sql.param(deliveryIds)}::text[])`);
+  const ids = sql.param(deliveryIds);
+  const rows = await getDb().execute<{ attempt: number }>(sql`
+    select attempt from parked_attempts where delivery_id = any(${ids}::text[])
+    union all
+    select 1 from parked_fanouts f cross join lateral unnest(f.delivery_ids) as d(id) where d.id = any(${ids}::text[])`);
   return rows.map((r) => r.attempt);
+}
+
+/** Moves the due time of these deliveries' parked attempts, fanned out or not, to now + `interval`. */
+async function parkedDueIn(deliveryIds: string[], interval: string): Promise<void> {
+  const ids = sql.param(deliveryIds);
+  await getDb().execute(sql`update parked_attempts set due_at = now() + ${interval}::interval where delivery_id = any(${ids}::text[])`);
+  await getDb().execute(sql`update parked_fanouts set due_at = now() + ${interval}::interval where delivery_ids && ${ids}::text[]`);
 }
 
 /** The attempt numbers the waiting jobs of these deliveries make. */
@@ -165,7 +179,7 @@ describe('endpoint slow-down', () => {
     expect(rows.every((r) => r.status === 'retrying' && r.next!.getTime() > Date.now() + 30_000)).toBe(true);
 
     // Once the retries are due and the pause is over: one job for both, in the slowed-down tier, making attempt 2.
-    await getDb().execute(sql`update parked_attempts set due_at = now() where delivery_id = any(${sql.param(both)}::text[])`);
+    await parkedDueIn(both, '0 seconds');
     await getDb().update(webhooks).set({ probeUntil: null }).where(eq(webhooks.id, id));
     await releaseDueAttempts(ctx, 10_000, { perWebhook: 4 });
     expect(await parkedOf(both)).toEqual([]);
@@ -210,12 +224,12 @@ describe('endpoint slow-down', () => {
     const id = (await createWebhook(org.organisationId, { url: UNREACHABLE_LOOPBACK, events: ['workflow.completed'] })).id;
     await record([outcome(id, { timedOut: true, status: null, completedAt: new Date() })]);
     const deliveryIds = await publishTo(org);
-    await getDb().execute(sql`update parked_attempts set due_at = now() + interval '1 minute' where delivery_id = any(${sql.param(deliveryIds)}::text[])`);
+    await parkedDueIn(deliveryIds, '1 minute');
     await releaseDueAttempts(ctx, 10_000, { perWebhook: 4 });
     expect(await parkedOf(deliveryIds)).toEqual([1]);
     expect(await prioritiesOf(deliveryIds)).toEqual([]);
 
-    await getDb().execute(sql`update parked_attempts set due_at = now() where delivery_id = any(${sql.param(deliveryIds)}::text[])`);
+    await parkedDueIn(deliveryIds, '0 seconds');
     await record([outcome(id, { success: true, status: 200, completedAt: new Date() })]);
     await releaseDueAttempts(ctx, 10_000, { perWebhook: 4 });
     expect(await parkedOf(deliveryIds)).toEqual([]);

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { runPlanned, runPrepared, type Transaction } from '@/db/client';
 import { countAttempts } from '@/lib/observability/metrics';
 import { getPublisher, inTransaction, QUEUES } from '@/lib/webhooks/queue/boss';
+import { makeFannedOutDeliveries } from '@/lib/webhooks/queue/parked';
 import { deliveryNotices, notifyWorker, SLOWED_PRIORITY, toJobs, type DeliveryRequest, type DeliveryToEnqueue } from '@/lib/webhooks/queue/enqueue';
 import { heldAttempt, type DeliveryContext, type HeldTarget } from './attempt';
 import { verdictOf } from './fence';
@@ -16,6 +17,8 @@ export type Released = {
   released: number;
   /** Of those, attempts recorded at once as not sent. */
   held: number;
+  /** Deliveries made for the publishes' fan-outs to slowed-down and lagging endpoints (queue/parked.ts). */
+  made: number;
   /** For `moveWaitingJobs` once this has committed. */
   changes: SlowdownChanges;
 };
@@ -66,8 +69,8 @@ async function laggingRooms(tx: Transaction, perWebhook: number): Promise<Map<st
 }
 
 /**
- * Releases up to `limit` parked attempts (queue/parked.ts) that have fallen due, in one
- * transaction. An attempt whose endpoint's probe or pause holds it (deliver/slowdown.ts) would be
+ * Makes the deliveries of due fan-outs, up to `limit`, and releases up to `limit` parked attempts
+ * (queue/parked.ts) that have fallen due, theirs included, in one transaction. An attempt whose endpoint's probe or pause holds it (deliver/slowdown.ts) would be
  * held back by any worker that fetched it: it is recorded here and now as not sent, and its retry
  * parked, without ever becoming a job. The others (the endpoint's probe is free, or it answers
  * again) become delivery jobs: in the slowed-down tier while the slow-down lasts, where the pump
@@ -81,6 +84,7 @@ export async function releaseDueAttempts(ctx: DeliveryContext, limit: number, { 
   let heldRecords: AttemptRecord[] = [];
   const result = await recordingTransaction(async (tx): Promise<Released> => {
     heldRecords = [];
+    const { deliveries: made } = await makeFannedOutDeliveries(tx, limit);
     const rooms = await laggingRooms(tx, perWebhook);
     const full = [...rooms].flatMap(([id, room]) => (room > 0 ? [] : [id]));
     // Locked here, released below or left parked when the transaction ends. Planned per call: the
@@ -93,7 +97,7 @@ export async function releaseDueAttempts(ctx: DeliveryContext, limit: number, { 
         for update skip locked`)
     ).map((c) => ({ ...c, room: rooms.get(c.webhookId) ?? null }));
     const chosen = withinRoom(candidates);
-    if (chosen.length === 0) return { released: 0, held: 0, changes: NO_CHANGES };
+    if (chosen.length === 0) return { released: 0, held: 0, made, changes: NO_CHANGES };
     const due = await runPrepared<DueRow>(tx, sql`
       with released as (
         delete from parked_attempts p where p.delivery_id = any(${sql.param(chosen)}::text[])
@@ -107,7 +111,7 @@ export async function releaseDueAttempts(ctx: DeliveryContext, limit: number, { 
       join deliveries d on d.id = r.delivery_id
       join webhooks w on w.id = d.webhook_id
       order by r.due_at`);
-    if (due.length === 0) return { released: 0, held: 0, changes: NO_CHANGES };
+    if (due.length === 0) return { released: 0, held: 0, made, changes: NO_CHANGES };
     const skipped: string[] = [];
     const queued: DeliveryToEnqueue[] = [];
     for (const row of due) {
@@ -125,7 +129,7 @@ export async function releaseDueAttempts(ctx: DeliveryContext, limit: number, { 
       await boss.insert(QUEUES.deliveries, jobs, { db: inTransaction(tx) });
       await notifyWorker(tx, deliveryNotices(jobs));
     }
-    return { released: due.length, held: heldRecords.length, changes };
+    return { released: due.length, held: heldRecords.length, made, changes };
   });
   countAttempts(heldRecords.map((r) => ({ success: false, trigger: r.trigger, durationMs: 0 })));
   return result;

@@ -6,6 +6,7 @@ import { newId } from '@/lib/ids';
 import { countPublished } from '@/lib/observability/metrics';
 import { eventCatalogue, eventTypes, isEventType } from '@/lib/webhooks/core/events';
 import { buildEventBody, toWholeSeconds } from '@/lib/webhooks/core/envelope';
+import type { ParkedFanout } from '@/lib/webhooks/queue/parked';
 import { storeEvents, type NewDelivery, type NewEvent } from './store-events';
 
 export type PublishInput = {
@@ -134,11 +135,18 @@ async function publishIn(tx: Transaction, inputs: readonly PublishInput[], index
   const targets = await findTargets(tx, events);
   const published: PublishedEvent[] = [];
   const newDeliveries: NewDelivery[] = [];
+  const fanouts: ParkedFanout[] = [];
   for (const event of events) {
     const deliveryIds: string[] = [];
+    const parked: ParkedFanout['targets'][number][] = [];
     for (const { webhookId, disabled, slowed, lagging } of targets.get(`${event.organisationId}\n${event.type}`) ?? []) {
       const id = newId('dlv');
       deliveryIds.push(id);
+      // Its first attempt would only be parked: the release makes the delivery (queue/parked.ts).
+      if (!disabled && (slowed || lagging)) {
+        parked.push({ webhookId, deliveryId: id });
+        continue;
+      }
       newDeliveries.push({
         id,
         organisationId: event.organisationId,
@@ -148,19 +156,20 @@ async function publishIn(tx: Transaction, inputs: readonly PublishInput[], index
         isTest: false,
         trigger: 'automatic',
         status: disabled ? 'skipped' : 'pending',
-        slowed,
-        lagging,
       });
     }
     published.push({ id: event.id, deliveryIds });
+    fanouts.push({ eventId: event.id, targets: parked });
   }
-  await storeEvents(tx, events, newDeliveries);
+  await storeEvents(tx, events, newDeliveries, fanouts);
   return { ok: true, events: published };
 }
 
 /**
  * Validates and stores events, creates one delivery per active webhook of the event's organisation
- * subscribed to its type, and enqueues their jobs, all in one transaction. A batch is all or
+ * subscribed to its type, and enqueues their jobs, all in one transaction. The deliveries to
+ * slowed-down and lagging endpoints are left to the worker's release (queue/parked.ts): their ids
+ * are returned all the same, and they exist within a second. A batch is all or
  * nothing: any issue means nothing is stored.
  */
 export async function publishEvents(inputs: readonly PublishInput[], options: PublishOptions = {}): Promise<PublishResult> {

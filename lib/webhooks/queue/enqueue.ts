@@ -102,14 +102,12 @@ export async function notifyWorker(tx: Transaction, notices: readonly JobsNotice
  * they point at commit. Automatic deliveries use the bulk queue; tests and manual retries the
  * interactive one, unless `bulk` (a mass re-send must not queue ahead of an admin's test event).
  * Automatic attempts of slowed-down and lagging endpoints are parked instead, due now (parked.ts).
- * `created`: the deliveries were created by this transaction (see `parkAttempts`).
  */
-export async function enqueueDeliveries(tx: Transaction, toEnqueue: readonly DeliveryToEnqueue[], { bulk = false, created = false } = {}): Promise<void> {
+export async function enqueueDeliveries(tx: Transaction, toEnqueue: readonly DeliveryToEnqueue[], { bulk = false } = {}): Promise<void> {
   const parks = (d: DeliveryToEnqueue) => !bulk && d.trigger === 'automatic' && parksFor(d);
   await parkAttempts(
     tx,
     toEnqueue.filter(parks).map((d) => ({ deliveryId: d.deliveryId, webhookId: d.webhookId, attempt: d.attempt ?? 1 })),
-    { created },
   );
   const deliveries = toEnqueue.filter((d) => !parks(d));
   if (deliveries.length === 0) return;
