@@ -6,7 +6,10 @@ import type { SlowdownMoves } from './slowdown-moves';
 
 const logger = componentLog('worker');
 
-/** Parked attempts released (and fanned-out deliveries made) by one transaction at most: a bounded statement, whatever the backlog. */
+/**
+ * Parked attempts released, and fanned-out deliveries made, by one transaction at most: bounded
+ * statements, whatever the backlog.
+ */
 const RELEASE_BATCH = 1_000;
 /**
  * How often to look for parked attempts that fell due, when the last look found fewer than a batch.

@@ -70,9 +70,10 @@ async function laggingRooms(tx: Transaction, perWebhook: number): Promise<Map<st
 
 /**
  * Makes the deliveries of due fan-outs, up to `limit`, and releases up to `limit` parked attempts
- * (queue/parked.ts) that have fallen due, theirs included, in one transaction. An attempt whose endpoint's probe or pause holds it (deliver/slowdown.ts) would be
- * held back by any worker that fetched it: it is recorded here and now as not sent, and its retry
- * parked, without ever becoming a job. The others (the endpoint's probe is free, or it answers
+ * (queue/parked.ts) that have fallen due, theirs included, in one transaction. An attempt whose
+ * endpoint's probe or pause holds it (deliver/slowdown.ts) would be held back by any worker that
+ * fetched it: it is recorded here and now as not sent, and its retry parked, without ever becoming
+ * a job. The others (the endpoint's probe is free, or it answers
  * again) become delivery jobs: in the slowed-down tier while the slow-down lasts, where the pump
  * claims the probe. A lagging endpoint's (lagging.ts) become jobs below everyone's only as its cap
  * has room (`laggingRooms`), so its backlog stays parked rather than in front of the fetch.

@@ -101,15 +101,9 @@ export async function notifyWorker(tx: Transaction, notices: readonly JobsNotice
  * Inserts delivery jobs through the caller's transaction, so they exist exactly when the deliveries
  * they point at commit. Automatic deliveries use the bulk queue; tests and manual retries the
  * interactive one, unless `bulk` (a mass re-send must not queue ahead of an admin's test event).
- * Automatic attempts of slowed-down and lagging endpoints are parked instead, due now (parked.ts).
+ * A publish leaves slowed-down and lagging endpoints' deliveries to the release (parked.ts).
  */
-export async function enqueueDeliveries(tx: Transaction, toEnqueue: readonly DeliveryToEnqueue[], { bulk = false } = {}): Promise<void> {
-  const parks = (d: DeliveryToEnqueue) => !bulk && d.trigger === 'automatic' && parksFor(d);
-  await parkAttempts(
-    tx,
-    toEnqueue.filter(parks).map((d) => ({ deliveryId: d.deliveryId, webhookId: d.webhookId, attempt: d.attempt ?? 1 })),
-  );
-  const deliveries = toEnqueue.filter((d) => !parks(d));
+export async function enqueueDeliveries(tx: Transaction, deliveries: readonly DeliveryToEnqueue[], { bulk = false } = {}): Promise<void> {
   if (deliveries.length === 0) return;
   const boss = await getPublisher();
   const db = inTransaction(tx);
