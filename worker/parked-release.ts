@@ -87,12 +87,12 @@ export class ParkedRelease {
 
   async #run(): Promise<void> {
     while (!this.#stopping) {
-      let released = 0;
+      let full = false;
       const started = performance.now();
       this.#woken = false;
       try {
         const done = await onSlowedPool(() => releaseDueAttempts(this.#ctx, RELEASE_BATCH, { perWebhook: this.#perWebhook }));
-        released = Math.max(done.released, done.made);
+        full = done.released >= RELEASE_BATCH || done.made >= RELEASE_BATCH;
         this.#moves.add(done.changes);
         if (this.#error !== null) logger.info('releasing parked attempts works again');
         this.#error = null;
@@ -100,8 +100,8 @@ export class ParkedRelease {
         if (this.#error === null) logger.error({ error: describeError(err) }, 'releasing parked attempts failed; trying again');
         this.#error = describeError(err);
       }
-      if (released >= RELEASE_BATCH) {
-        // A backlog: rest as long as the batch took, whatever wakes it.
+      if (full) {
+        // A backlog: rest RELEASE_REST_RATIO times as long as the batch took, whatever wakes it.
         await this.#sleep((performance.now() - started) * RELEASE_REST_RATIO);
       } else {
         if (!this.#woken) await this.#sleep(RELEASE_POLL_MS, { wakeable: true });

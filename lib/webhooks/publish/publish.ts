@@ -6,7 +6,7 @@ import { newId } from '@/lib/ids';
 import { countPublished } from '@/lib/observability/metrics';
 import { eventCatalogue, eventTypes, isEventType } from '@/lib/webhooks/core/events';
 import { buildEventBody, toWholeSeconds } from '@/lib/webhooks/core/envelope';
-import type { ParkedFanout } from '@/lib/webhooks/queue/parked';
+import type { FanoutTarget, ParkedFanout } from '@/lib/webhooks/queue/parked';
 import { storeEvents, type NewDelivery, type NewEvent } from './store-events';
 
 export type PublishInput = {
@@ -138,7 +138,7 @@ async function publishIn(tx: Transaction, inputs: readonly PublishInput[], index
   const fanouts: ParkedFanout[] = [];
   for (const event of events) {
     const deliveryIds: string[] = [];
-    const parked: ParkedFanout['targets'][number][] = [];
+    const parked: FanoutTarget[] = [];
     for (const { webhookId, disabled, slowed, lagging } of targets.get(`${event.organisationId}\n${event.type}`) ?? []) {
       const id = newId('dlv');
       deliveryIds.push(id);

@@ -65,8 +65,11 @@ export async function parkWaitingJobs(tx: Transaction, webhookIds: readonly stri
     ${KEEP_LATER_ATTEMPT}`);
 }
 
-/** The deliveries an event has still to make to slowed-down or lagging endpoints; ids minted by the publish. */
-export type ParkedFanout = { eventId: string; targets: readonly { webhookId: string; deliveryId: string }[] };
+/** A slowed-down or lagging endpoint an event has still to deliver to, and the delivery id the publish minted. */
+export type FanoutTarget = { webhookId: string; deliveryId: string };
+
+/** The deliveries an event has still to make to slowed-down or lagging endpoints. */
+export type ParkedFanout = { eventId: string; targets: readonly FanoutTarget[] };
 
 /** Stores fan-outs in the caller's transaction, after their events: due now, by the database's clock. */
 export async function parkFanouts(tx: Transaction, fanouts: readonly ParkedFanout[]): Promise<void> {
