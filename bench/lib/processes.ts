@@ -39,6 +39,9 @@ export function startReceiver(): Promise<BenchReceiver> {
   });
 }
 
+/** Each benchmark worker's health and metrics port, from its "worker ready" line. */
+const healthPorts = new WeakMap<ChildProcess, number>();
+
 /** The real worker, as its own Node process (not through the tsx CLI, so its pid is the worker's). */
 export function startWorker(databaseUrl: string, env: Record<string, string> = {}): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'worker/index.ts'], {
@@ -49,8 +52,12 @@ export function startWorker(databaseUrl: string, env: Record<string, string> = {
   return new Promise((resolve, reject) => {
     let output = '';
     child.stdout!.on('data', (c: Buffer) => {
-      if (output.length < 100_000) output += c.toString();
-      if (output.includes('worker ready')) resolve(child);
+      if (healthPorts.has(child) || output.length > 100_000) return;
+      output += c.toString();
+      const port = /"healthPort":(\d+)/.exec(output.split('\n').find((line) => line.includes('worker ready')) ?? '');
+      if (!port) return;
+      healthPorts.set(child, Number(port[1]));
+      resolve(child);
     });
     child.once('exit', (code) => reject(new Error(`the worker exited (${code}) before it was ready`)));
   });
@@ -68,4 +75,18 @@ export function memoryOf(child: ChildProcess): { rssMb: number; peakMb: number }
   const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
   const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
   return { rssMb: Math.round(kb('VmRSS') / 1024), peakMb: Math.round(kb('VmHWM') / 1024) };
+}
+
+/** What the worker's parked release has done so far, from its /metrics. */
+export type ReleaseFigures = { held: number; queued: number; made: number; seconds: number };
+
+export async function releaseFiguresOf(worker: ChildProcess): Promise<ReleaseFigures> {
+  const text = await (await fetch(`http://127.0.0.1:${healthPorts.get(worker)}/metrics`)).text();
+  const value = (sample: string) => Number(new RegExp(`^${sample.replace(/[{}]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+  return {
+    held: value('kazinex_parked_attempts_released_total{outcome="held"}'),
+    queued: value('kazinex_parked_attempts_released_total{outcome="queued"}'),
+    made: value('kazinex_fanout_deliveries_made_total'),
+    seconds: value('kazinex_parked_release_seconds_total'),
+  };
 }

@@ -4,7 +4,7 @@ import { getDb, runPrepared } from '@/db/client';
 import { deliveries, webhooks } from '@/db/schema';
 import { QUEUES } from '@/lib/webhooks/queue/boss';
 import { fmt, percentile, sleep } from '../lib/figures';
-import { memoryOf, startWorker, stopChild, type BenchReceiver } from '../lib/processes';
+import { memoryOf, releaseFiguresOf, startWorker, stopChild, type BenchReceiver } from '../lib/processes';
 import { addWebhooks, createTenant, type Tenant } from '../lib/tenants';
 
 const setting = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -154,9 +154,13 @@ export async function noisyNeighbours(receiver: BenchReceiver, databaseUrl: stri
     const warmUp = RATE * WARM_UP_SECONDS;
     if (warmUp > 0) await phase(receiver, healthy, healthy.webhookIds, 0, WARM_UP_SECONDS);
     const without = await phase(receiver, healthy, healthy.webhookIds, warmUp);
+    const releaseBefore = await releaseFiguresOf(worker);
+    const activated = performance.now();
     await db.update(webhooks).set({ active: true }).where(inArray(webhooks.id, hangingIds));
     const withHanging = await phase(receiver, healthy, healthy.webhookIds, warmUp + RATE * SECONDS);
     await sleep(SETTLE_SECONDS * 1000);
+    const releaseAfter = await releaseFiguresOf(worker);
+    const span = (performance.now() - activated) / 1000;
     const memory = memoryOf(worker);
     const late = await lateness(hangingIds);
     const stats = await receiver.stats();
@@ -175,6 +179,9 @@ export async function noisyNeighbours(receiver: BenchReceiver, databaseUrl: stri
       `  lateness against their due time: worst ${fmt(late.worstMs / 1000, 1)} s (p99 ${fmt(late.p99Ms / 1000, 1)} s); of those due once the endpoint was slowed down: worst ${fmt(late.worstSlowedMs / 1000, 1)} s`,
     );
     console.log(`  worst lateness by attempt: ${late.byKind}`);
+    console.log(
+      `  parked release, from the activation on (${fmt(span)} s): ${fmt(releaseAfter.held - releaseBefore.held)} attempts held back, ${fmt(releaseAfter.queued - releaseBefore.queued)} queued, ${fmt(releaseAfter.made - releaseBefore.made)} fanned-out deliveries made; in transactions for ${fmt(releaseAfter.seconds - releaseBefore.seconds, 1)} s of them`,
+    );
     console.log(`  worker memory: ${memory.rssMb} MB resident at the end, ${memory.peakMb} MB at its peak\n`);
     return { hanging: hangingCount, without, with: withHanging, ratio, worstLateMs: late.worstMs, worstSlowedLateMs: late.worstSlowedMs, rssMb: memory.rssMb };
   } finally {

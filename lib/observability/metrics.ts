@@ -49,12 +49,29 @@ function createMetrics() {
       labelNames: ['queue', 'lane', 'result'] as const,
       registers: [registry],
     }),
+    parkedReleased: new Counter({
+      name: 'kazinex_parked_attempts_released_total',
+      help: 'Parked attempts of slowed-down and lagging endpoints this worker released as they fell due: held back (recorded as not sent) or queued as jobs.',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    fanoutDeliveries: new Counter({
+      name: 'kazinex_fanout_deliveries_made_total',
+      help: "Deliveries this worker made for publishes' fan-outs to slowed-down and lagging endpoints.",
+      registers: [registry],
+    }),
+    releaseSeconds: new Counter({
+      name: 'kazinex_parked_release_seconds_total',
+      help: "Seconds this worker spent in the parked release's transactions: its rate is the share of time the release works, at most a third while it works through a backlog.",
+      registers: [registry],
+    }),
     backlog: null as null | { at: number; value: Promise<Backlog | null> },
   };
   // Every series exists from the start, at 0, so rates and alerts see the first attempt too.
   for (const trigger of attemptTriggerEnum.enumValues) {
     for (const outcome of ['success', 'failure'] as const) metrics.deliveryAttempts.inc({ outcome, trigger }, 0);
   }
+  for (const outcome of ['held', 'queued'] as const) metrics.parkedReleased.inc({ outcome }, 0);
   const backlogGauge = (name: string, help: string, pick: (b: Backlog) => number) =>
     new Gauge({
       name,
@@ -116,6 +133,15 @@ export function countAttempts(attempts: readonly AttemptOutcome[]): void {
 /** Counts one fetch of delivery jobs by a worker lane (worker/lanes.ts). */
 export function countFetch(queue: string, lane: string, found: number): void {
   metrics().jobFetches.inc({ queue, lane, result: found > 0 ? 'jobs' : 'empty' });
+}
+
+/** Counts one transaction of the parked release (deliver/release.ts), once it has committed. */
+export function countRelease(done: { held: number; queued: number; made: number; seconds: number }): void {
+  const m = metrics();
+  m.parkedReleased.inc({ outcome: 'held' }, done.held);
+  m.parkedReleased.inc({ outcome: 'queued' }, done.queued);
+  m.fanoutDeliveries.inc(done.made);
+  m.releaseSeconds.inc(done.seconds);
 }
 
 /** Counts events stored for delivery (once their transaction has committed). */

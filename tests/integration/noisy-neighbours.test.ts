@@ -8,7 +8,7 @@ import { SLOWED_PRIORITY } from '@/lib/webhooks/queue/enqueue';
 import { publishEvent, publishEvents } from '@/lib/webhooks/publish/publish';
 import { jobsFor } from '../support/deliveries';
 import { completedData, createOrganisation, createWebhook } from '../support/fixtures';
-import { parseExposition } from '../support/prometheus';
+import { parseExposition, valueOf } from '../support/prometheus';
 import { startReceiver, type Receiver } from '../support/receiver';
 import { waitFor } from '../support/wait';
 import { startWorker, type RunningWorker } from '../support/worker';
@@ -207,6 +207,11 @@ describe('endpoints that hang', () => {
     const held = attempts.filter((a) => a.error?.startsWith('Not sent: endpoint timed out'));
     expect(held.length).toBeGreaterThan(attempts.length / 2);
     expect(held.every((a) => a.requestSignatures === null && a.responseStatus === null)).toBe(true);
+    // The worker's release held back most of them, and its metrics say so.
+    const after = parseExposition(await (await fetch(`${worker.healthUrl}/metrics`)).text());
+    expect(valueOf(after, 'kazinex_parked_attempts_released_total', { outcome: 'held' })).toBeGreaterThan(0);
+    expect(valueOf(after, 'kazinex_fanout_deliveries_made_total')).toBeGreaterThan(0);
+    expect(valueOf(after, 'kazinex_parked_release_seconds_total')).toBeGreaterThan(0);
   });
 
   it("records the attempts held back beside a probe at once, not when the probe's request ends", async () => {

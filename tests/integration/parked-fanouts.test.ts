@@ -9,7 +9,9 @@ import { deleteWebhook } from '@/lib/webhooks/manage/webhooks';
 import { publishEvent, publishEvents } from '@/lib/webhooks/publish/publish';
 import { closePublisher, getPublisher } from '@/lib/webhooks/queue/boss';
 import { makeFannedOutDeliveries } from '@/lib/webhooks/queue/parked';
+import { renderMetrics } from '@/lib/observability/metrics';
 import { completedData, createOrganisation, createWebhook, UNREACHABLE_LOOPBACK } from '../support/fixtures';
+import { parseExposition, valueOf } from '../support/prometheus';
 
 /*
  * A publish leaves the deliveries to slowed-down and lagging endpoints to the worker's release, as
@@ -87,6 +89,39 @@ describe('fan-outs to slowed-down and lagging endpoints', () => {
     expect(attempts.map((a) => [a.attemptNumber, a.error?.startsWith('Not sent: endpoint timed out')])).toEqual(deliveryIds.map(() => [1, true]));
     const after = await getDb().select({ status: deliveries.status }).from(deliveries).where(inArray(deliveries.id, deliveryIds));
     expect(after.map((d) => d.status)).toEqual(deliveryIds.map(() => 'retrying'));
+  });
+
+  it("counts each release's held, queued and made work, and its time, in the metrics", async () => {
+    const figures = async () => {
+      const metrics = parseExposition((await renderMetrics()).body);
+      return {
+        held: valueOf(metrics, 'kazinex_parked_attempts_released_total', { outcome: 'held' }),
+        queued: valueOf(metrics, 'kazinex_parked_attempts_released_total', { outcome: 'queued' }),
+        made: valueOf(metrics, 'kazinex_fanout_deliveries_made_total'),
+        seconds: valueOf(metrics, 'kazinex_parked_release_seconds_total'),
+      };
+    };
+    const org = await createOrganisation();
+    await slowedWebhooks(org, 3);
+    // Slowed down too, but its probe is free: its first attempt becomes the probe's job.
+    const [probing] = await slowedWebhooks(org, 1);
+    await getDb().update(webhooks).set({ probeUntil: null }).where(eq(webhooks.id, probing!));
+    const { deliveryIds } = await publish(org);
+    const before = await figures();
+
+    const released = await releaseDueAttempts(ctx, 1_000, { perWebhook: 4 });
+    const after = await figures();
+    // Whatever else was due, the figures move by what this release reports, this publish's included.
+    expect(after.held - before.held).toBe(released.held);
+    expect(released.held).toBeGreaterThanOrEqual(3);
+    expect(after.made - before.made).toBe(released.made);
+    expect(released.made).toBeGreaterThanOrEqual(4);
+    expect(after.queued - before.queued).toBeGreaterThanOrEqual(1);
+    expect(after.queued - before.queued + released.held).toBeLessThanOrEqual(released.released);
+    expect(after.seconds).toBeGreaterThan(before.seconds);
+    const [probeDelivery] = await getDb().select({ id: deliveries.id }).from(deliveries).where(sql`${inArray(deliveries.id, deliveryIds)} and ${eq(deliveries.webhookId, probing!)}`);
+    const jobs = await getDb().execute(sql`select 1 from pgboss.job where data->'deliveryIds' ? ${probeDelivery!.id}`);
+    expect(jobs).toHaveLength(1);
   });
 
   it('waits for the due time, and makes whole fan-outs up to the limit, at least one', async () => {

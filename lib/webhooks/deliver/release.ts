@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { runPlanned, runPrepared, type Transaction } from '@/db/client';
-import { countAttempts } from '@/lib/observability/metrics';
+import { countAttempts, countRelease } from '@/lib/observability/metrics';
 import { getPublisher, inTransaction, QUEUES } from '@/lib/webhooks/queue/boss';
 import { makeFannedOutDeliveries } from '@/lib/webhooks/queue/parked';
 import { deliveryNotices, notifyWorker, SLOWED_PRIORITY, toJobs, type DeliveryRequest, type DeliveryToEnqueue } from '@/lib/webhooks/queue/enqueue';
@@ -83,8 +83,11 @@ async function laggingRooms(tx: Transaction, perWebhook: number): Promise<Map<st
  */
 export async function releaseDueAttempts(ctx: DeliveryContext, limit: number, { perWebhook }: { perWebhook: number }): Promise<Released> {
   let heldRecords: AttemptRecord[] = [];
+  let queuedCount = 0;
+  const started = performance.now();
   const result = await recordingTransaction(async (tx): Promise<Released> => {
     heldRecords = [];
+    queuedCount = 0;
     const { deliveries: made } = await makeFannedOutDeliveries(tx, limit);
     const rooms = await laggingRooms(tx, perWebhook);
     const full = [...rooms].flatMap(([id, room]) => (room > 0 ? [] : [id]));
@@ -124,6 +127,7 @@ export async function releaseDueAttempts(ctx: DeliveryContext, limit: number, { 
       else queued.push({ ...job, webhookId: row.webhookId, slowed: row.slowed, lagging: row.lagging });
     }
     const changes = await recordAttemptsIn(tx, heldRecords, { skipped });
+    queuedCount = queued.length;
     if (queued.length > 0) {
       const boss = await getPublisher();
       const jobs = toJobs(queued);
@@ -133,5 +137,6 @@ export async function releaseDueAttempts(ctx: DeliveryContext, limit: number, { 
     return { released: due.length, held: heldRecords.length, made, changes };
   });
   countAttempts(heldRecords.map((r) => ({ success: false, trigger: r.trigger, durationMs: 0 })));
+  countRelease({ held: heldRecords.length, queued: queuedCount, made: result.made, seconds: (performance.now() - started) / 1000 });
   return result;
 }
