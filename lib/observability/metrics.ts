@@ -62,7 +62,7 @@ function createMetrics() {
     }),
     releaseSeconds: new Counter({
       name: 'kazinex_parked_release_seconds_total',
-      help: "Seconds this worker spent in the parked release's transactions: its rate is the share of time the release works, at most a third while it works through a backlog.",
+      help: "Seconds this worker spent in the parked release's transactions: the database work dead endpoints' attempts cost (about a third of the time while it works through a backlog of full batches).",
       registers: [registry],
     }),
     backlog: null as null | { at: number; value: Promise<Backlog | null> },

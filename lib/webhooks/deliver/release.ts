@@ -17,6 +17,8 @@ export type Released = {
   released: number;
   /** Of those, attempts recorded at once as not sent. */
   held: number;
+  /** Of those, attempts that became jobs. */
+  queued: number;
   /** Deliveries made for the publishes' fan-outs to slowed-down and lagging endpoints (queue/parked.ts). */
   made: number;
   /** For `moveWaitingJobs` once this has committed. */
@@ -83,11 +85,9 @@ async function laggingRooms(tx: Transaction, perWebhook: number): Promise<Map<st
  */
 export async function releaseDueAttempts(ctx: DeliveryContext, limit: number, { perWebhook }: { perWebhook: number }): Promise<Released> {
   let heldRecords: AttemptRecord[] = [];
-  let queuedCount = 0;
   const started = performance.now();
   const result = await recordingTransaction(async (tx): Promise<Released> => {
     heldRecords = [];
-    queuedCount = 0;
     const { deliveries: made } = await makeFannedOutDeliveries(tx, limit);
     const rooms = await laggingRooms(tx, perWebhook);
     const full = [...rooms].flatMap(([id, room]) => (room > 0 ? [] : [id]));
@@ -101,7 +101,7 @@ export async function releaseDueAttempts(ctx: DeliveryContext, limit: number, { 
         for update skip locked`)
     ).map((c) => ({ ...c, room: rooms.get(c.webhookId) ?? null }));
     const chosen = withinRoom(candidates);
-    if (chosen.length === 0) return { released: 0, held: 0, made, changes: NO_CHANGES };
+    if (chosen.length === 0) return { released: 0, held: 0, queued: 0, made, changes: NO_CHANGES };
     const due = await runPrepared<DueRow>(tx, sql`
       with released as (
         delete from parked_attempts p where p.delivery_id = any(${sql.param(chosen)}::text[])
@@ -115,7 +115,7 @@ export async function releaseDueAttempts(ctx: DeliveryContext, limit: number, { 
       join deliveries d on d.id = r.delivery_id
       join webhooks w on w.id = d.webhook_id
       order by r.due_at`);
-    if (due.length === 0) return { released: 0, held: 0, made, changes: NO_CHANGES };
+    if (due.length === 0) return { released: 0, held: 0, queued: 0, made, changes: NO_CHANGES };
     const skipped: string[] = [];
     const queued: DeliveryToEnqueue[] = [];
     for (const row of due) {
@@ -127,16 +127,15 @@ export async function releaseDueAttempts(ctx: DeliveryContext, limit: number, { 
       else queued.push({ ...job, webhookId: row.webhookId, slowed: row.slowed, lagging: row.lagging });
     }
     const changes = await recordAttemptsIn(tx, heldRecords, { skipped });
-    queuedCount = queued.length;
     if (queued.length > 0) {
       const boss = await getPublisher();
       const jobs = toJobs(queued);
       await boss.insert(QUEUES.deliveries, jobs, { db: inTransaction(tx) });
       await notifyWorker(tx, deliveryNotices(jobs));
     }
-    return { released: due.length, held: heldRecords.length, made, changes };
+    return { released: due.length, held: heldRecords.length, queued: queued.length, made, changes };
   });
   countAttempts(heldRecords.map((r) => ({ success: false, trigger: r.trigger, durationMs: 0 })));
-  countRelease({ held: heldRecords.length, queued: queuedCount, made: result.made, seconds: (performance.now() - started) / 1000 });
+  countRelease({ held: result.held, queued: result.queued, made: result.made, seconds: (performance.now() - started) / 1000 });
   return result;
 }
