@@ -1,6 +1,7 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { releaseFigures, scrape, type ReleaseFigures } from '../../tests/support/prometheus';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 // The worker as `npm start` runs it: a larger young generation (the worker allocates per request, and
@@ -78,15 +79,6 @@ export function memoryOf(child: ChildProcess): { rssMb: number; peakMb: number }
 }
 
 /** What the worker's parked release has done so far, from its /metrics. */
-export type ReleaseFigures = { held: number; queued: number; made: number; seconds: number };
-
 export async function releaseFiguresOf(worker: ChildProcess): Promise<ReleaseFigures> {
-  const text = await (await fetch(`http://127.0.0.1:${healthPorts.get(worker)}/metrics`)).text();
-  const value = (sample: string) => Number(new RegExp(`^${sample.replace(/[{}]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
-  return {
-    held: value('kazinex_parked_attempts_released_total{outcome="held"}'),
-    queued: value('kazinex_parked_attempts_released_total{outcome="queued"}'),
-    made: value('kazinex_fanout_deliveries_made_total'),
-    seconds: value('kazinex_parked_release_seconds_total'),
-  };
+  return releaseFigures(await scrape(`http://127.0.0.1:${healthPorts.get(worker)}/metrics`));
 }

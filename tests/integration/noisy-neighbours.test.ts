@@ -8,7 +8,7 @@ import { SLOWED_PRIORITY } from '@/lib/webhooks/queue/enqueue';
 import { publishEvent, publishEvents } from '@/lib/webhooks/publish/publish';
 import { jobsFor } from '../support/deliveries';
 import { completedData, createOrganisation, createWebhook } from '../support/fixtures';
-import { parseExposition, valueOf } from '../support/prometheus';
+import { parseExposition, releaseFigures, scrape } from '../support/prometheus';
 import { startReceiver, type Receiver } from '../support/receiver';
 import { waitFor } from '../support/wait';
 import { startWorker, type RunningWorker } from '../support/worker';
@@ -177,15 +177,8 @@ describe('endpoints that hang', () => {
     expect(metrics.samples.find((m) => m.name === 'kazinex_webhooks_slowed_down')!.value).toBeGreaterThanOrEqual(ids.length);
     await waitFor(() => hanging.every((h) => receiver.open(h.path) <= 1), 'the first requests to time out', TIMEOUT_MS * 2);
     for (const h of hanging) receiver.resetMostOpen(h.path);
-    const releaseFigures = async () => {
-      const scraped = parseExposition(await (await fetch(`${worker.healthUrl}/metrics`)).text());
-      return {
-        held: valueOf(scraped, 'kazinex_parked_attempts_released_total', { outcome: 'held' }),
-        made: valueOf(scraped, 'kazinex_fanout_deliveries_made_total'),
-        seconds: valueOf(scraped, 'kazinex_parked_release_seconds_total'),
-      };
-    };
-    const before = await releaseFigures();
+    const figures = async () => releaseFigures(await scrape(`${worker.healthUrl}/metrics`));
+    const before = await figures();
 
     for (let i = 0; i < 10; i++) {
       deliveryIds.push(...(await publish(org)));
@@ -218,7 +211,7 @@ describe('endpoints that hang', () => {
     expect(held.every((a) => a.requestSignatures === null && a.responseStatus === null)).toBe(true);
     // Every publish since they slowed down left its deliveries to these endpoints to the worker's
     // release, which made them and held back their attempts; its metrics say so.
-    const after = await releaseFigures();
+    const after = await figures();
     expect(after.made - before.made).toBeGreaterThanOrEqual(10 * hanging.length);
     expect(after.held - before.held).toBeGreaterThanOrEqual(10 * hanging.length);
     expect(after.seconds).toBeGreaterThan(before.seconds);

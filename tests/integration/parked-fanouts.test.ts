@@ -11,7 +11,7 @@ import { publishEvent, publishEvents } from '@/lib/webhooks/publish/publish';
 import { closePublisher, getPublisher } from '@/lib/webhooks/queue/boss';
 import { makeFannedOutDeliveries } from '@/lib/webhooks/queue/parked';
 import { completedData, createOrganisation, createWebhook, UNREACHABLE_LOOPBACK } from '../support/fixtures';
-import { parseExposition, valueOf } from '../support/prometheus';
+import { parseExposition, releaseFigures } from '../support/prometheus';
 
 /*
  * A publish leaves the deliveries to slowed-down and lagging endpoints to the worker's release, as
@@ -92,15 +92,7 @@ describe('fan-outs to slowed-down and lagging endpoints', () => {
   });
 
   it("counts each release's held, queued and made work, and its time, in the metrics", async () => {
-    const figures = async () => {
-      const metrics = parseExposition((await renderMetrics()).body);
-      return {
-        held: valueOf(metrics, 'kazinex_parked_attempts_released_total', { outcome: 'held' }),
-        queued: valueOf(metrics, 'kazinex_parked_attempts_released_total', { outcome: 'queued' }),
-        made: valueOf(metrics, 'kazinex_fanout_deliveries_made_total'),
-        seconds: valueOf(metrics, 'kazinex_parked_release_seconds_total'),
-      };
-    };
+    const figures = async () => releaseFigures(parseExposition((await renderMetrics()).body));
     const org = await createOrganisation();
     await slowedWebhooks(org, 3);
     // Slowed down too, but its probe is free: its first attempt becomes the probe's job.

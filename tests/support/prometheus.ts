@@ -44,3 +44,15 @@ export async function scrape(url: string): Promise<Exposition> {
   if (!type.startsWith('text/plain')) throw new Error(`${url} answered with content type ${type}`);
   return parseExposition(await res.text());
 }
+
+/** What a worker's parked release has done so far (lib/webhooks/deliver/release.ts), from its metrics. */
+export type ReleaseFigures = { held: number; queued: number; made: number; seconds: number };
+
+export function releaseFigures(exposition: Exposition): ReleaseFigures {
+  return {
+    held: valueOf(exposition, 'kazinex_parked_attempts_released_total', { outcome: 'held' }),
+    queued: valueOf(exposition, 'kazinex_parked_attempts_released_total', { outcome: 'queued' }),
+    made: valueOf(exposition, 'kazinex_fanout_deliveries_made_total'),
+    seconds: valueOf(exposition, 'kazinex_parked_release_seconds_total'),
+  };
+}
