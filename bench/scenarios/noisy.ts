@@ -1,7 +1,7 @@
 import { inArray, sql } from 'drizzle-orm';
 import { POST as postEvents } from '@/app/api/v1/events/route';
 import { getDb, runPrepared } from '@/db/client';
-import { deliveries, webhooks } from '@/db/schema';
+import { deliveries, deliveryAttempts, webhooks } from '@/db/schema';
 import { QUEUES } from '@/lib/webhooks/queue/boss';
 import { fmt, percentile, sleep } from '../lib/figures';
 import { memoryOf, releaseFiguresOf, startWorker, stopChild, type BenchReceiver } from '../lib/processes';
@@ -38,7 +38,40 @@ async function sendEvent(tenant: Tenant, n: number): Promise<string> {
   return ((await response.json()) as { ids: string[] }).ids[0]!;
 }
 
-type Phase = { p50: number; p99: number; arrived: number; expected: number; worstBySecond: string; publishP50: number; publishP99: number };
+type Phase = { p50: number; p99: number; arrived: number; expected: number; worstBySecond: string; publishP50: number; publishP99: number; worstEvents: string };
+
+/** How many of a phase's slowest events to take apart. */
+const WORST_EVENTS = 3;
+
+/**
+ * A phase's slowest events (by their slowest healthy delivery), each split into the events API
+ * call, the wait from its answer until the worker started the request (its NOTIFY, fetch and load),
+ * and the request until the receiver had it. With a delivery to each healthy webhook per event, the
+ * p99 is about the slowest event's latency: this says where that time went.
+ */
+async function worstEvents(arrived: readonly [string, number][], eventOf: ReadonlyMap<string, string>, publishedAt: ReadonlyMap<string, number>, callMs: ReadonlyMap<string, number>): Promise<string> {
+  const started = await getDb()
+    .select({ deliveryId: deliveryAttempts.deliveryId, at: deliveryAttempts.startedAt })
+    .from(deliveryAttempts)
+    .where(sql`${inArray(deliveryAttempts.deliveryId, arrived.map(([id]) => id))} and ${deliveryAttempts.attemptNumber} = 1`);
+  const startedAt = new Map(started.map((s) => [s.deliveryId, s.at.getTime()]));
+  const slowest = new Map<string, { total: number; deliveryId: string; receivedAt: number }>();
+  for (const [deliveryId, receivedAt] of arrived) {
+    const eventId = eventOf.get(deliveryId)!;
+    const total = receivedAt - publishedAt.get(eventId)!;
+    if (total > (slowest.get(eventId)?.total ?? -1)) slowest.set(eventId, { total, deliveryId, receivedAt });
+  }
+  const firstAt = Math.min(...publishedAt.values());
+  return [...slowest]
+    .sort(([, a], [, b]) => b.total - a.total)
+    .slice(0, WORST_EVENTS)
+    .map(([eventId, { total, deliveryId, receivedAt }]) => {
+      const answered = publishedAt.get(eventId)! + callMs.get(eventId)!;
+      const sent = startedAt.get(deliveryId) ?? Number.NaN;
+      return `${fmt(total)} ms at ${fmt((publishedAt.get(eventId)! - firstAt) / 1000, 1)} s (API ${fmt(callMs.get(eventId)!)} + until sent ${fmt(sent - answered)} + request ${fmt(receivedAt - sent)})`;
+    })
+    .join(', ');
+}
 
 /** Publishes RATE events/s for `seconds` and measures publish → receipt of the healthy webhooks' deliveries. */
 async function phase(receiver: BenchReceiver, tenant: Tenant, healthyIds: readonly string[], firstEvent: number, seconds = SECONDS): Promise<Phase> {
@@ -47,12 +80,15 @@ async function phase(receiver: BenchReceiver, tenant: Tenant, healthyIds: readon
   const started = performance.now();
   // How long each events API call took: its part of the latency, before any worker sees the event.
   const publishMs: number[] = [];
+  const callMs = new Map<string, number>();
   for (let i = 0; i < RATE * seconds; i++) {
     const due = started + (i * 1000) / RATE;
     if (due > performance.now()) await sleep(due - performance.now());
     const at = Date.now();
     const call = performance.now();
-    publishedAt.set(await sendEvent(tenant, firstEvent + i), at);
+    const eventId = await sendEvent(tenant, firstEvent + i);
+    publishedAt.set(eventId, at);
+    callMs.set(eventId, performance.now() - call);
     publishMs.push(performance.now() - call);
   }
   publishMs.sort((a, b) => a - b);
@@ -61,6 +97,7 @@ async function phase(receiver: BenchReceiver, tenant: Tenant, healthyIds: readon
     .from(deliveries)
     .where(sql`${inArray(deliveries.eventId, [...publishedAt.keys()])} and ${inArray(deliveries.webhookId, [...healthyIds])}`);
   const deliveredAt = new Map(sent.map((d) => [d.id, publishedAt.get(d.eventId)!]));
+  const eventOf = new Map(sent.map((d) => [d.id, d.eventId]));
   // Every healthy delivery must arrive; give up only after two minutes.
   const deadline = performance.now() + 120_000;
   let stats = await receiver.stats();
@@ -78,7 +115,16 @@ async function phase(receiver: BenchReceiver, tenant: Tenant, healthyIds: readon
     const second = Math.min(seconds - 1, Math.floor((deliveredAt.get(id)! - firstAt) / 1000));
     worst[second] = Math.max(worst[second]!, t - deliveredAt.get(id)!);
   }
-  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), arrived: latencies.length, expected: deliveredAt.size, worstBySecond: worst.join(' '), publishP50: percentile(publishMs, 50), publishP99: percentile(publishMs, 99) };
+  return {
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    arrived: latencies.length,
+    expected: deliveredAt.size,
+    worstBySecond: worst.join(' '),
+    publishP50: percentile(publishMs, 50),
+    publishP99: percentile(publishMs, 99),
+    worstEvents: await worstEvents(arrived, eventOf, publishedAt, callMs),
+  };
 }
 
 /**
@@ -170,6 +216,8 @@ export async function noisyNeighbours(receiver: BenchReceiver, databaseUrl: stri
     console.log(`  healthy with the hanging ones:    ${fmt(withHanging.arrived)} / ${fmt(withHanging.expected)} arrived, p50 ${fmt(withHanging.p50)} ms, p99 ${fmt(withHanging.p99)} ms`);
     console.log(`  worst healthy latency (ms) of the events published in each second, without them: ${without.worstBySecond}`);
     console.log(`  worst healthy latency (ms) of the events published in each second, with them:    ${withHanging.worstBySecond}`);
+    console.log(`  slowest events without them: ${without.worstEvents}`);
+    console.log(`  slowest events with them:    ${withHanging.worstEvents}`);
     console.log(`  events API call, p50 / p99: ${fmt(without.publishP50, 1)} / ${fmt(without.publishP99, 1)} ms without them, ${fmt(withHanging.publishP50, 1)} / ${fmt(withHanging.publishP99, 1)} ms with them`);
     console.log(`  p99 ratio: ${fmt(ratio, 2)}×`);
     console.log(
