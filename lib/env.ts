@@ -23,8 +23,9 @@ const envSchema = z.object({
    * Delivery jobs a worker takes with one fetch; each holds up to 25 deliveries to one webhook. An
    * event makes a job per subscribed webhook, and its jobs are sent only as fast as the fetches
    * that take them follow each other: at 64, one fetch takes an event to 40 webhooks where 16 took
-   * three. In the noisy-neighbours benchmark (40 answering webhooks, 5 events/s) their worst latency
-   * of a typical second fell from 45–60 ms to 30–32 ms, and their p50 from 28–37 ms to 23–24 ms.
+   * three. In the full benchmark's noisy-neighbours runs (40 answering webhooks beside 40 or 200 dead
+   * ones, 5 events/s; three interleaved runs each) their median per-second worst latency fell from
+   * 45–61 ms to 28–39 ms, and their p50 from 28–37 ms to 22–26 ms.
    */
   WEBHOOKS_WORKER_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(64),
   /**
